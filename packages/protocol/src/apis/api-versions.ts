@@ -1,0 +1,50 @@
+import { field, structArray, type ApiSpec } from '../schema.js';
+
+/** ApiVersions (key 18). v3 is flexible in its body; its response header is always v0 (KIP-511). */
+export const ApiVersions = {
+  apiKey: 18,
+  name: 'ApiVersions',
+  minVersion: 0,
+  maxVersion: 3,
+  flexibleMin: 3,
+  request: {
+    fields: [
+      field('clientSoftwareName', 'string', '3+'),
+      field('clientSoftwareVersion', 'string', '3+'),
+    ],
+  },
+  response: {
+    fields: [
+      field('errorCode', 'int16', '0+'),
+      structArray('apiKeys', '0+', [
+        field('apiKey', 'int16', '0+'),
+        field('minVersion', 'int16', '0+'),
+        field('maxVersion', 'int16', '0+'),
+      ]),
+      field('throttleTimeMs', 'int32', '1+'),
+      structArray('supportedFeatures', '3+', [
+        field('name', 'string', '3+'),
+        field('minVersion', 'int16', '3+'),
+        field('maxVersion', 'int16', '3+'),
+      ], { tag: 0, tagged: '3+' }),
+      field('finalizedFeaturesEpoch', 'int64', '3+', { tag: 1, tagged: '3+', default: -1n }),
+      structArray('finalizedFeatures', '3+', [
+        field('name', 'string', '3+'),
+        field('maxVersionLevel', 'int16', '3+'),
+        field('minVersionLevel', 'int16', '3+'),
+      ], { tag: 2, tagged: '3+' }),
+      field('zkMigrationReady', 'bool', '3+', { tag: 3, tagged: '3+' }),
+    ],
+  },
+} as const satisfies ApiSpec;
+
+export interface ApiVersionsRequest {
+  clientSoftwareName: string;
+  clientSoftwareVersion: string;
+}
+
+export interface ApiVersionsResponse {
+  errorCode: number;
+  apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[];
+  throttleTimeMs: number;
+}

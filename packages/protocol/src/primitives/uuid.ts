@@ -1,0 +1,15 @@
+/**
+ * Kafka UUIDs (topic ids) are 16 bytes on the wire and base64url text (22 characters) when shown,
+ * as Kafka's Uuid.toString() prints them. In memory we keep the text form.
+ */
+export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+export function uuidFromBytes(bytes: Buffer): string {
+  return bytes.toString('base64url');
+}
+
+export function uuidToBytes(uuid: string): Buffer {
+  const bytes = Buffer.from(uuid, 'base64url');
+  if (bytes.length !== 16) throw new RangeError(`not a 16-byte uuid: ${uuid}`);
+  return bytes;
+}

@@ -11,10 +11,15 @@ import { inRange, type FieldSpec, type MessageSpec, type ScalarType } from './sc
  */
 export type Message = Record<string, unknown>;
 
+/** Empty byte string: Kafka's default for a non-nullable bytes field. Shared; never written to. */
+const EMPTY_BYTES: Buffer = Buffer.alloc(0);
+
+/** Decodes one message body for `version`; fields absent from the version get their defaults. */
 export function decodeMessage(spec: MessageSpec, reader: Reader, version: number, flexible: boolean): Message {
   return decodeFields(spec.fields, reader, version, flexible);
 }
 
+/** Encodes one message body for `version`; omitted fields are written as their defaults. */
 export function encodeMessage(spec: MessageSpec, message: Message, writer: Writer, version: number, flexible: boolean): void {
   encodeFields(spec.fields, message, writer, version, flexible);
 }
@@ -93,7 +98,10 @@ function decodeScalar(type: ScalarType, reader: Reader, flexible: boolean, nulla
   }
 }
 
-/** Kafka's defaults for a field absent from a version: zero, empty, false, or the declared default. */
+/**
+ * Kafka's defaults for a field absent from a version: the declared default, else zero, empty
+ * string, empty array, false, the zero UUID, an empty byte string, null records, or a null struct.
+ */
 export function defaultValue(f: FieldSpec): unknown {
   if (f.default !== undefined) return f.default;
   if (f.type === 'array') return [];
@@ -107,7 +115,8 @@ function scalarDefault(type: ScalarType): unknown {
     case 'bool': return false;
     case 'string': return '';
     case 'uuid': return ZERO_UUID;
-    case 'bytes':
+    // Kafka defaults bytes to empty (Bytes.EMPTY) but records to null.
+    case 'bytes': return EMPTY_BYTES;
     case 'records': return null;
     default: return 0;
   }
@@ -140,6 +149,7 @@ function encodeFields(fields: readonly FieldSpec[], message: Message, writer: Wr
 function isDefault(f: FieldSpec, value: unknown): boolean {
   const d = defaultValue(f);
   if (Array.isArray(value)) return value.length === 0 && Array.isArray(d);
+  if (Buffer.isBuffer(value)) return Buffer.isBuffer(d) && value.equals(d);
   return value === d;
 }
 

@@ -10,8 +10,14 @@ import type { ApiSpec } from './schema.js';
 
 const API_VERSIONS_KEY = 18;
 
+/** True when `version` of `api` uses compact types and tagged fields (KIP-482). */
 export function isFlexible(api: ApiSpec, version: number): boolean {
   return version >= api.flexibleMin;
+}
+
+/** True when `version` lies in the range the table describes and we serve. */
+export function isServedVersion(api: ApiSpec, version: number): boolean {
+  return version >= api.minVersion && version <= api.maxVersion;
 }
 
 /** Request header version for an API version: v2 when flexible, else v1. */
@@ -31,20 +37,29 @@ export interface PeekedHeader {
   correlationId: number;
 }
 
+/** Reads api key, version and correlation id without decoding the rest; throws ProtocolDecodeError on a short frame. */
 export function peekRequestHeader(frame: Buffer): PeekedHeader {
   if (frame.length < 8) throw new ProtocolDecodeError(`frame of ${frame.length} bytes is shorter than a request header`);
   return { apiKey: frame.readInt16BE(0), apiVersion: frame.readInt16BE(2), correlationId: frame.readInt32BE(4) };
 }
 
+/** A decoded request: its header and its body as a plain object keyed by camelCase field names. */
 export interface DecodedRequest {
   header: RequestHeader;
   body: Message;
 }
 
-/** Decodes a whole request frame (without size prefix) for a known API and served version. */
+/**
+ * Decodes a whole request frame (without size prefix) for a known API and served version.
+ * Every failure, including a frame for another API or an unserved version, is a ProtocolDecodeError.
+ */
 export function decodeRequest(api: ApiSpec, frame: Buffer): DecodedRequest {
+  const { apiKey, apiVersion: version } = peekRequestHeader(frame);
+  if (apiKey !== api.apiKey) throw new ProtocolDecodeError(`frame has api key ${apiKey}, expected ${api.apiKey} (${api.name})`);
+  if (!isServedVersion(api, version)) {
+    throw new ProtocolDecodeError(`${api.name} v${version} is not served (${api.minVersion}-${api.maxVersion})`);
+  }
   const reader = new Reader(frame);
-  const version = frame.readInt16BE(2);
   const header = decodeRequestHeader(reader, requestHeaderVersion(api, version));
   const body = decodeMessage(api.request, reader, version, isFlexible(api, version));
   return { header, body };

@@ -77,6 +77,7 @@ const table = [
   [103, 'INCONSISTENT_TOPIC_ID', true, 'The log\'s topic ID did not match the topic ID in the request.'],
 ] as const;
 
+/** Kafka's name of an error code, e.g. 'NOT_LEADER_OR_FOLLOWER'. */
 export type ErrorName = (typeof table)[number][1];
 
 const byName = new Map<string, ErrorCodeInfo>();
@@ -90,6 +91,7 @@ for (const [code, name, retriable, message] of table) {
 /** Numeric codes by name: `ErrorCode.UNKNOWN_TOPIC_OR_PARTITION === 3`. */
 export const ErrorCode = Object.fromEntries(table.map(([code, name]) => [name, code])) as { readonly [K in ErrorName]: number };
 
+/** The table entry for a numeric code, or undefined for a code this table does not know. */
 export function errorInfo(code: number): ErrorCodeInfo | undefined {
   return byCode.get(code);
 }

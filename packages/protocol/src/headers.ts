@@ -9,6 +9,7 @@ export interface RequestHeader {
   clientId: string | null;
 }
 
+/** Reads a request header (v1 or v2); the client id is a classic nullable string even in v2. */
 export function decodeRequestHeader(reader: Reader, headerVersion: 1 | 2): RequestHeader {
   const apiKey = reader.int16();
   const apiVersion = reader.int16();
@@ -18,6 +19,7 @@ export function decodeRequestHeader(reader: Reader, headerVersion: 1 | 2): Reque
   return { apiKey, apiVersion, correlationId, clientId };
 }
 
+/** Writes a request header (v1 or v2, with an empty tagged-field section in v2). */
 export function encodeRequestHeader(writer: Writer, header: RequestHeader, headerVersion: 1 | 2): void {
   writer.int16(header.apiKey).int16(header.apiVersion).int32(header.correlationId).nullableString(header.clientId);
   if (headerVersion === 2) writer.uvarint(0);
@@ -29,12 +31,14 @@ export function encodeResponseHeader(writer: Writer, correlationId: number, head
   if (headerVersion === 1) writer.uvarint(0);
 }
 
+/** Reads a response header (v0 or v1) and returns its correlation id. */
 export function decodeResponseHeader(reader: Reader, headerVersion: 0 | 1): number {
   const correlationId = reader.int32();
   if (headerVersion === 1) skipTaggedFields(reader);
   return correlationId;
 }
 
+/** Skips a tagged-field section whose fields the reader does not need. */
 export function skipTaggedFields(reader: Reader): void {
   const count = reader.uvarint();
   for (let i = 0; i < count; i++) {

@@ -3,6 +3,7 @@ export * from './primitives/reader.js';
 export * from './primitives/writer.js';
 export * from './primitives/uuid.js';
 export * from './schema.js';
+export * from './shape.js';
 export * from './codec.js';
 export * from './headers.js';
 export * from './framing.js';

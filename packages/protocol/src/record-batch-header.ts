@@ -1,4 +1,5 @@
 import { crc32c } from '@node-rs/crc32';
+import { ProtocolDecodeError } from './primitives/errors.js';
 
 /**
  * Record batch v2 (magic 2) header layout. Offsets are byte positions from the batch start.
@@ -25,9 +26,13 @@ export const BATCH = {
   LOG_OVERHEAD: 12,
 } as const;
 
+/** Attribute bits 0-2: compression codec (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd). */
 export const COMPRESSION_CODEC_MASK = 0x07;
+/** Attribute bit 3: timestamps are LogAppendTime (set by the broker), not CreateTime. */
 export const TIMESTAMP_TYPE_LOG_APPEND = 0x08;
+/** Attribute bit 4: the batch belongs to a transaction. */
 export const TRANSACTIONAL_FLAG = 0x10;
+/** Attribute bit 5: the batch holds control records (transaction markers). */
 export const CONTROL_FLAG = 0x20;
 
 /** The fields of a batch header the broker needs, read without touching the records. */
@@ -51,7 +56,11 @@ export interface BatchHeader {
 /** Why a byte range is not a valid batch: too short for a header, length field out of range, wrong magic, or CRC mismatch. */
 export type BatchProblem = 'truncated' | 'bad-length' | 'bad-magic' | 'bad-crc';
 
+/** Reads the header of the batch at `at`; throws ProtocolDecodeError when fewer than 61 bytes remain. */
 export function readBatchHeader(buf: Buffer, at = 0): BatchHeader {
+  if (at < 0 || buf.length - at < BATCH.HEADER_BYTES) {
+    throw new ProtocolDecodeError(`batch header needs ${BATCH.HEADER_BYTES} bytes at ${at}, buffer has ${buf.length}`);
+  }
   return {
     baseOffset: buf.readBigInt64BE(at + BATCH.BASE_OFFSET),
     sizeBytes: buf.readInt32BE(at + BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD,

@@ -1,3 +1,5 @@
+import type { FieldTypeInfo, ScalarList, StructList, StructOf, TypedField } from './shape.js';
+
 /**
  * The typed tables that describe each Kafka API, in the shape of Kafka's own JSON message
  * definitions: a field has a name, a type, the versions it exists in, the versions where it
@@ -11,10 +13,12 @@ export interface VersionRange {
   readonly max: number;
 }
 
+/** Kafka's scalar wire types; 'records' is a length-prefixed run of record batches. */
 export type ScalarType =
   | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'float64' | 'bool'
   | 'string' | 'bytes' | 'uuid' | 'records';
 
+/** One field of a message table, in the shape of a field in Kafka's JSON definitions. */
 export interface FieldSpec {
   readonly name: string;
   /** A scalar type, or 'struct' / 'array' with `fields` (struct elements) or `items` (scalar elements). */
@@ -29,6 +33,7 @@ export interface FieldSpec {
   readonly default?: unknown;
 }
 
+/** A request or response body: its top-level fields. */
 export interface MessageSpec {
   readonly fields: readonly FieldSpec[];
 }
@@ -56,18 +61,25 @@ export function versions(text: string): VersionRange {
   throw new Error(`bad version range: ${text}`);
 }
 
+/** True when `version` lies in `range`; an undefined range contains nothing. */
 export function inRange(range: VersionRange | undefined, version: number): boolean {
   return range !== undefined && version >= range.min && version <= range.max;
 }
 
-interface FieldOptions {
+/** Options of the field helpers; they mirror Kafka's JSON keys. */
+export interface FieldOptions {
   /** Versions in which the field may be null, e.g. '1+'. */
   nullable?: string;
+  /** Value for versions without the field (and for omitted fields when encoding); int64 defaults are bigint. */
   default?: unknown;
   tag?: number;
   /** Versions in which the field is tagged, e.g. '3+'. */
   tagged?: string;
 }
+
+type NullableIn<O> = O extends { nullable: string } ? true : false;
+type TaggedIn<O> = O extends { tag: number } ? true : false;
+type Info<K extends FieldTypeInfo['kind'], O> = { kind: K; nullable: NullableIn<O>; tagged: TaggedIn<O> };
 
 function withOptions(base: Omit<FieldSpec, 'nullableVersions' | 'tag' | 'taggedVersions' | 'default'>, options: FieldOptions): FieldSpec {
   return {
@@ -80,21 +92,29 @@ function withOptions(base: Omit<FieldSpec, 'nullableVersions' | 'tag' | 'taggedV
 }
 
 /** A scalar field: `field('throttleTimeMs', 'int32', '1+')`. */
-export function field(name: string, type: ScalarType, vers: string, options: FieldOptions = {}): FieldSpec {
-  return withOptions({ name, type, versions: versions(vers) }, options);
+export function field<N extends string, T extends ScalarType, O extends FieldOptions = {}>(
+  name: N, type: T, vers: string, options?: O,
+): TypedField<N, Info<T, O>> {
+  return withOptions({ name, type, versions: versions(vers) }, options ?? {}) as TypedField<N, Info<T, O>>;
 }
 
 /** An array of scalars: `scalarArray('brokerIds', 'int32', '0+')`. */
-export function scalarArray(name: string, items: ScalarType, vers: string, options: FieldOptions = {}): FieldSpec {
-  return withOptions({ name, type: 'array', items, versions: versions(vers) }, options);
+export function scalarArray<N extends string, T extends ScalarType, O extends FieldOptions = {}>(
+  name: N, items: T, vers: string, options?: O,
+): TypedField<N, Info<ScalarList<T>, O>> {
+  return withOptions({ name, type: 'array', items, versions: versions(vers) }, options ?? {}) as TypedField<N, Info<ScalarList<T>, O>>;
 }
 
 /** An array of structs: `structArray('topics', '0+', [ ...fields ])`. */
-export function structArray(name: string, vers: string, fields: readonly FieldSpec[], options: FieldOptions = {}): FieldSpec {
-  return withOptions({ name, type: 'array', fields, versions: versions(vers) }, options);
+export function structArray<N extends string, F extends FieldSpec, O extends FieldOptions = {}>(
+  name: N, vers: string, fields: readonly F[], options?: O,
+): TypedField<N, Info<StructList<F>, O>> {
+  return withOptions({ name, type: 'array', fields, versions: versions(vers) }, options ?? {}) as TypedField<N, Info<StructList<F>, O>>;
 }
 
-/** A nested struct: `struct('leader', '0+', [ ...fields ])`. */
-export function struct(name: string, vers: string, fields: readonly FieldSpec[], options: FieldOptions = {}): FieldSpec {
-  return withOptions({ name, type: 'struct', fields, versions: versions(vers) }, options);
+/** A nested struct: `struct('leader', '0+', [ ...fields ])`. Decodes to null when absent from the version or not sent. */
+export function struct<N extends string, F extends FieldSpec, O extends FieldOptions = {}>(
+  name: N, vers: string, fields: readonly F[], options?: O,
+): TypedField<N, Info<StructOf<F>, O>> {
+  return withOptions({ name, type: 'struct', fields, versions: versions(vers) }, options ?? {}) as TypedField<N, Info<StructOf<F>, O>>;
 }

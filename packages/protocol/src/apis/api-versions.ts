@@ -38,13 +38,40 @@ export const ApiVersions = {
   },
 } as const satisfies ApiSpec;
 
+/** ApiVersions request body (v3+ names the client software). */
 export interface ApiVersionsRequest {
   clientSoftwareName: string;
   clientSoftwareVersion: string;
 }
 
+/** One served API and its version range. */
+export interface ApiVersionsResponseApiKey {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+}
+
+/** A feature the broker supports (v3+, tagged). */
+export interface ApiVersionsResponseSupportedFeature {
+  name: string;
+  minVersion: number;
+  maxVersion: number;
+}
+
+/** A cluster-wide finalized feature level (v3+, tagged). */
+export interface ApiVersionsResponseFinalizedFeature {
+  name: string;
+  maxVersionLevel: number;
+  minVersionLevel: number;
+}
+
+/** ApiVersions response body. The tagged v3 feature fields may be omitted. */
 export interface ApiVersionsResponse {
   errorCode: number;
-  apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[];
+  apiKeys: ApiVersionsResponseApiKey[];
   throttleTimeMs: number;
+  supportedFeatures?: ApiVersionsResponseSupportedFeature[];
+  finalizedFeaturesEpoch?: bigint;
+  finalizedFeatures?: ApiVersionsResponseFinalizedFeature[];
+  zkMigrationReady?: boolean;
 }

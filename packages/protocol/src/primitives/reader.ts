@@ -9,15 +9,17 @@ export class Reader {
   offset: number;
 
   constructor(readonly buf: Buffer, offset = 0, readonly end = buf.length) {
+    if (offset < 0 || offset > end || end > buf.length) throw new RangeError(`reader window ${offset}..${end} outside a buffer of ${buf.length} bytes`);
     this.offset = offset;
   }
 
+  /** Bytes left before `end`. */
   get remaining(): number {
     return this.end - this.offset;
   }
 
   private take(n: number): number {
-    if (n < 0 || this.offset + n > this.end) {
+    if (!(n >= 0) || this.offset + n > this.end) {
       throw new ProtocolDecodeError(`need ${n} bytes at offset ${this.offset}, have ${this.end - this.offset}`);
     }
     const at = this.offset;
@@ -56,13 +58,19 @@ export class Reader {
 
   /** Zigzag varlong (record fields): 64-bit signed, returned as a number (deltas are small). */
   varlong(): number {
+    return Number(this.varlongBigInt());
+  }
+
+  /** Zigzag varlong (record fields): 64-bit signed, exact. */
+  varlongBigInt(): bigint {
     let value = 0n;
     for (let shift = 0n; shift < 70n; shift += 7n) {
-      const byte = this.buf.readUInt8(this.take(1));
+      const byte = this.buf[this.take(1)]!;
       value |= BigInt(byte & 0x7f) << shift;
       if ((byte & 0x80) === 0) {
-        const decoded = (value >> 1n) ^ -(value & 1n);
-        return Number(decoded);
+        // A 10th byte may carry bits above 64; Kafka's varlong keeps only the low 64.
+        const raw = BigInt.asUintN(64, value);
+        return (raw >> 1n) ^ -(raw & 1n);
       }
     }
     throw new ProtocolDecodeError('varlong longer than 10 bytes');

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { parseListeners, type Listener } from './listeners.js';
+import { ConfigError, parseOverride, parseProperties } from './properties.js';
+
+/** How a config value is read and checked. */
+type Kind = 'int' | 'long' | 'bool' | 'string';
+
+interface KeySpec {
+  kind: Kind;
+  /** Kafka's default, as text; undefined means "unset" (derived from another key). */
+  default?: string;
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  doc: string;
+}
+
+const LONG_MAX = String(Number.MAX_SAFE_INTEGER);
+
+/** Every broker key Sluice understands, with Kafka's names and defaults. */
+export const BROKER_KEYS: Readonly<Record<string, KeySpec>> = {
+  'node.id': { kind: 'int', default: '1', min: 0, doc: 'This node\'s id in the cluster.' },
+  'broker.id': { kind: 'int', min: 0, doc: 'Alias of node.id.' },
+  listeners: { kind: 'string', default: 'PLAINTEXT://127.0.0.1:9092', doc: 'Addresses to listen on, NAME://host:port, comma-separated.' },
+  'advertised.listeners': { kind: 'string', doc: 'Addresses given to clients in Metadata; defaults to listeners.' },
+  'log.dirs': { kind: 'string', doc: 'Data directory (one supported); defaults to log.dir.' },
+  'log.dir': { kind: 'string', default: './data', doc: 'Data directory when log.dirs is unset.' },
+  'num.partitions': { kind: 'int', default: '1', min: 1, doc: 'Partitions of an auto-created topic or a CreateTopics request that leaves it to the broker.' },
+  'auto.create.topics.enable': { kind: 'bool', default: 'true', doc: 'Create a topic when a client asks for metadata of an unknown one.' },
+  'default.replication.factor': { kind: 'int', default: '1', min: 1, doc: 'Replication factor of topics created without one.' },
+  'delete.topic.enable': { kind: 'bool', default: 'true', doc: 'Allow DeleteTopics.' },
+  'message.max.bytes': { kind: 'int', default: '1048588', min: 0, doc: 'Largest record batch accepted, in bytes.' },
+  'min.insync.replicas': { kind: 'int', default: '1', min: 1, doc: 'In-sync replicas an acks=all produce needs.' },
+  'socket.request.max.bytes': { kind: 'int', default: '104857600', min: 1, doc: 'Largest request frame accepted; a larger one closes the connection.' },
+  'log.segment.bytes': { kind: 'int', default: '1073741824', min: 14, doc: 'Roll a segment at this size.' },
+  'log.roll.ms': { kind: 'long', min: 1, doc: 'Roll a segment this long after its first record.' },
+  'log.roll.hours': { kind: 'int', default: '168', min: 1, doc: 'Roll period in hours when log.roll.ms is unset.' },
+  'log.retention.ms': { kind: 'long', min: -1, doc: 'Delete segments older than this; -1 keeps them forever.' },
+  'log.retention.minutes': { kind: 'int', min: -1, doc: 'Retention in minutes when log.retention.ms is unset.' },
+  'log.retention.hours': { kind: 'int', default: '168', min: -1, doc: 'Retention in hours when the finer keys are unset.' },
+  'log.retention.bytes': { kind: 'long', default: '-1', min: -1, doc: 'Delete oldest segments while a partition is above this size; -1 means no limit.' },
+  'log.retention.check.interval.ms': { kind: 'long', default: '300000', min: 1, doc: 'How often retention runs.' },
+  'log.flush.interval.messages': { kind: 'long', default: LONG_MAX, min: 1, doc: 'fsync after this many appended records.' },
+  'log.flush.interval.ms': { kind: 'long', min: 0, doc: 'fsync data older than this; unset means never by time (durability from replication).' },
+  'log.flush.scheduler.interval.ms': { kind: 'long', default: '1000', min: 1, doc: 'How often the time-based flush is checked.' },
+  'log.index.interval.bytes': { kind: 'int', default: '4096', min: 0, doc: 'Bytes between offset index entries.' },
+  'log.index.size.max.bytes': { kind: 'int', default: '10485760', min: 4096, doc: 'Largest index file; a full index rolls the segment.' },
+  'log.format': { kind: 'string', choices: ['json', 'pretty'], doc: 'Log output: json, or pretty (the default on a terminal).' },
+  'log.level': { kind: 'string', default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], doc: 'Log level.' },
+  'fetch.max.bytes': { kind: 'int', default: '57671680', min: 0, doc: 'Largest fetch response served.' },
+};
+
+/** The typed broker configuration after defaults and derivations. */
+export interface BrokerConfig {
+  nodeId: number;
+  listeners: Listener[];
+  advertisedListeners: Listener[];
+  logDir: string;
+  numPartitions: number;
+  autoCreateTopicsEnable: boolean;
+  defaultReplicationFactor: number;
+  deleteTopicEnable: boolean;
+  messageMaxBytes: number;
+  minInsyncReplicas: number;
+  socketRequestMaxBytes: number;
+  logSegmentBytes: number;
+  logRollMs: number;
+  logRetentionMs: number;
+  logRetentionBytes: number;
+  logRetentionCheckIntervalMs: number;
+  logFlushIntervalMessages: number;
+  logFlushIntervalMs: number;
+  logFlushSchedulerIntervalMs: number;
+  logIndexIntervalBytes: number;
+  logIndexSizeMaxBytes: number;
+  logFormat: 'json' | 'pretty' | undefined;
+  logLevel: string;
+  fetchMaxBytes: number;
+  /** Every key as given (file then overrides), for DescribeConfigs. */
+  raw: ReadonlyMap<string, string>;
+}
+
+export interface LoadOptions {
+  file?: string;
+  overrides?: readonly string[];
+  /** Called once per key Sluice does not know. */
+  warnUnknown?: (key: string) => void;
+}
+
+/** Reads the file and overrides, warns about unknown keys, and checks every value. */
+export function loadBrokerConfig(options: LoadOptions): BrokerConfig {
+  const raw = new Map<string, string>();
+  if (options.file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${options.file}: ${(err as Error).message}`);
+    }
+    for (const [k, v] of parseProperties(text)) raw.set(k, v);
+  }
+  for (const o of options.overrides ?? []) {
+    const [k, v] = parseOverride(o);
+    raw.set(k, v);
+  }
+  for (const key of raw.keys()) {
+    if (!(key in BROKER_KEYS)) options.warnUnknown?.(key);
+  }
+  return buildConfig(new ConfigReader(raw));
+}
+
+function buildConfig(r: ConfigReader): BrokerConfig {
+  const listeners = parseListeners('listeners', r.string('listeners'));
+  const advertised = r.has('advertised.listeners') ? parseListeners('advertised.listeners', r.string('advertised.listeners')) : listeners;
+  return {
+    nodeId: r.has('node.id') || !r.has('broker.id') ? r.int('node.id') : r.int('broker.id'),
+    listeners,
+    advertisedListeners: advertised,
+    logDir: firstLogDir(r),
+    numPartitions: r.int('num.partitions'),
+    autoCreateTopicsEnable: r.bool('auto.create.topics.enable'),
+    defaultReplicationFactor: r.int('default.replication.factor'),
+    deleteTopicEnable: r.bool('delete.topic.enable'),
+    messageMaxBytes: r.int('message.max.bytes'),
+    minInsyncReplicas: r.int('min.insync.replicas'),
+    socketRequestMaxBytes: r.int('socket.request.max.bytes'),
+    logSegmentBytes: r.int('log.segment.bytes'),
+    logRollMs: r.has('log.roll.ms') ? r.int('log.roll.ms') : r.int('log.roll.hours') * 3600_000,
+    logRetentionMs: retentionMs(r),
+    logRetentionBytes: r.int('log.retention.bytes'),
+    logRetentionCheckIntervalMs: r.int('log.retention.check.interval.ms'),
+    logFlushIntervalMessages: r.int('log.flush.interval.messages'),
+    logFlushIntervalMs: r.has('log.flush.interval.ms') ? r.int('log.flush.interval.ms') : Number.MAX_SAFE_INTEGER,
+    logFlushSchedulerIntervalMs: r.int('log.flush.scheduler.interval.ms'),
+    logIndexIntervalBytes: r.int('log.index.interval.bytes'),
+    logIndexSizeMaxBytes: r.int('log.index.size.max.bytes'),
+    logFormat: r.has('log.format') ? (r.string('log.format') as 'json' | 'pretty') : undefined,
+    logLevel: r.string('log.level'),
+    fetchMaxBytes: r.int('fetch.max.bytes'),
+    raw: r.raw,
+  };
+}
+
+function firstLogDir(r: ConfigReader): string {
+  const dirs = r.has('log.dirs') ? r.string('log.dirs') : r.string('log.dir');
+  const list = dirs.split(',').map((d) => d.trim()).filter((d) => d !== '');
+  if (list.length !== 1) throw new ConfigError(`log.dirs: '${dirs}' must name exactly one directory (several are not supported yet)`);
+  return list[0]!;
+}
+
+function retentionMs(r: ConfigReader): number {
+  const ms = r.has('log.retention.ms') ? r.int('log.retention.ms')
+    : r.has('log.retention.minutes') ? r.int('log.retention.minutes') * 60_000
+      : r.int('log.retention.hours') * 3600_000;
+  return ms < 0 ? -1 : ms;
+}
+
+/** Reads typed values and reports bad ones by key, with what is allowed. */
+class ConfigReader {
+  constructor(readonly raw: ReadonlyMap<string, string>) {}
+
+  has(key: string): boolean {
+    return this.raw.has(key);
+  }
+
+  private text(key: string): string {
+    const spec = BROKER_KEYS[key]!;
+    const value = this.raw.get(key) ?? spec.default;
+    if (value === undefined) throw new Error(`no default for ${key}`);
+    return value;
+  }
+
+  string(key: string): string {
+    const value = this.text(key);
+    const choices = BROKER_KEYS[key]!.choices;
+    if (choices && !choices.includes(value)) {
+      throw new ConfigError(`${key}: '${value}' is not allowed; expected one of ${choices.join(', ')}`);
+    }
+    return value;
+  }
+
+  bool(key: string): boolean {
+    const value = this.text(key).toLowerCase();
+    if (value !== 'true' && value !== 'false') throw new ConfigError(`${key}: '${value}' is not allowed; expected true or false`);
+    return value === 'true';
+  }
+
+  int(key: string): number {
+    const spec = BROKER_KEYS[key]!;
+    const value = this.text(key);
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+      throw new ConfigError(`${key}: '${value}' is not allowed; expected a whole number${describeRange(spec)}`);
+    }
+    if ((spec.min !== undefined && n < spec.min) || n > maxOf(spec)) {
+      throw new ConfigError(`${key}: ${n} is out of range; expected a whole number${describeRange(spec)}`);
+    }
+    return n;
+  }
+}
+
+/** INT keys stop at Java's Integer.MAX_VALUE, LONG keys at the largest exact JavaScript integer. */
+function maxOf(spec: KeySpec): number {
+  return spec.max ?? (spec.kind === 'int' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER);
+}
+
+function describeRange(spec: KeySpec): string {
+  const min = spec.min !== undefined ? ` from ${spec.min}` : '';
+  return `${min} up to ${maxOf(spec)}`;
+}

@@ -1,0 +1,83 @@
+import { Socket } from 'node:net';
+import { decodeResponse, encodeRequest, FrameDecoder, type ApiSpec, type Message } from '@sluice/protocol';
+
+interface Pending {
+  api: ApiSpec;
+  version: number;
+  resolve(body: Message): void;
+  reject(err: Error): void;
+}
+
+/**
+ * A minimal Kafka client over the project's own codec, for tests that need exact control of
+ * requests (versions, raw bytes, malformed frames). Responses are matched in request order.
+ */
+export class WireClient {
+  private readonly decoder = new FrameDecoder(256 * 1024 * 1024);
+  private readonly pending: Pending[] = [];
+  private correlationId = 1;
+  private closedError: Error | null = null;
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (data) => this.onData(data));
+    socket.on('close', () => this.failAll(new Error('connection closed')));
+    socket.on('error', (err) => this.failAll(err));
+  }
+
+  static connect(port: number, host = '127.0.0.1'): Promise<WireClient> {
+    return new Promise((resolve, reject) => {
+      const socket = new Socket();
+      socket.once('error', reject);
+      socket.connect(port, host, () => {
+        socket.off('error', reject);
+        resolve(new WireClient(socket));
+      });
+    });
+  }
+
+  /** Sends one request and resolves with the decoded response body. */
+  request<T = Message>(api: ApiSpec, version: number, body: Message): Promise<T> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    const chunks = encodeRequest(api, { apiVersion: version, correlationId: this.correlationId++, clientId: 'sluice-test' }, body);
+    return new Promise<Message>((resolve, reject) => {
+      this.pending.push({ api, version, resolve, reject });
+      for (const chunk of chunks) this.socket.write(chunk);
+    }) as Promise<T>;
+  }
+
+  /** Sends a request that gets no response (acks=0 produce). */
+  send(api: ApiSpec, version: number, body: Message): void {
+    const chunks = encodeRequest(api, { apiVersion: version, correlationId: this.correlationId++, clientId: 'sluice-test' }, body);
+    for (const chunk of chunks) this.socket.write(chunk);
+  }
+
+  /** Writes raw bytes (fuzzing). */
+  writeRaw(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  get closed(): boolean {
+    return this.closedError !== null;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(data: Buffer): void {
+    for (const frame of this.decoder.push(data)) {
+      const next = this.pending.shift();
+      if (!next) continue;
+      try {
+        next.resolve(decodeResponse(next.api, next.version, frame).body);
+      } catch (err) {
+        next.reject(err as Error);
+      }
+    }
+  }
+
+  private failAll(err: Error): void {
+    this.closedError ??= err;
+    for (const p of this.pending.splice(0)) p.reject(err);
+  }
+}

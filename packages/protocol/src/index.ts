@@ -11,3 +11,4 @@ export * from './envelope.js';
 export * from './error-codes.js';
 export * from './apis/index.js';
 export * from './record-batch-header.js';
+export * from './record-batch.js';

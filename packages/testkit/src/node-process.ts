@@ -9,6 +9,8 @@ export const SLUICE_BIN = join(REPO_ROOT, 'bin/sluice');
 
 export interface NodeOptions {
   dataDir: string;
+  /** A server.properties-style file given as the positional argument. */
+  configFile?: string;
   /** Extra `key=value` overrides. */
   overrides?: string[];
   /** Port to listen on; a free one when omitted. */
@@ -29,7 +31,7 @@ export class NodeProcess {
 
   static async start(options: NodeOptions): Promise<NodeProcess> {
     const port = options.port ?? await freePort();
-    const args = [SLUICE_BIN, 'server', 'start',
+    const args = [SLUICE_BIN, 'server', 'start', ...(options.configFile ? [options.configFile] : []),
       '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`,
       '--override', `log.dirs=${options.dataDir}`,
       '--override', 'log.format=json',

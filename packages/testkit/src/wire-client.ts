@@ -2,9 +2,10 @@ import { Socket } from 'node:net';
 import { decodeResponse, encodeRequest, FrameDecoder, type ApiSpec, type Message } from '@sluice/protocol';
 
 interface Pending {
-  api: ApiSpec;
+  /** The API to decode the response with, or null to hand back the raw frame. */
+  api: ApiSpec | null;
   version: number;
-  resolve(body: Message): void;
+  resolve(body: Message | Buffer): void;
   reject(err: Error): void;
 }
 
@@ -39,7 +40,7 @@ export class WireClient {
   request<T = Message>(api: ApiSpec, version: number, body: Message): Promise<T> {
     if (this.closedError) return Promise.reject(this.closedError);
     const chunks = encodeRequest(api, { apiVersion: version, correlationId: this.correlationId++, clientId: 'sluice-test' }, body);
-    return new Promise<Message>((resolve, reject) => {
+    return new Promise<Message | Buffer>((resolve, reject) => {
       this.pending.push({ api, version, resolve, reject });
       for (const chunk of chunks) this.socket.write(chunk);
     }) as Promise<T>;
@@ -49,6 +50,15 @@ export class WireClient {
   send(api: ApiSpec, version: number, body: Message): void {
     const chunks = encodeRequest(api, { apiVersion: version, correlationId: this.correlationId++, clientId: 'sluice-test' }, body);
     for (const chunk of chunks) this.socket.write(chunk);
+  }
+
+  /** Writes a hand-made frame (size prefix included) and resolves with the raw response frame, without its size prefix. */
+  rawRequest(frame: Buffer): Promise<Buffer> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    return new Promise<Message | Buffer>((resolve, reject) => {
+      this.pending.push({ api: null, version: 0, resolve, reject });
+      this.socket.write(frame);
+    }) as Promise<Buffer>;
   }
 
   /** Writes raw bytes (fuzzing). */
@@ -69,7 +79,7 @@ export class WireClient {
       const next = this.pending.shift();
       if (!next) continue;
       try {
-        next.resolve(decodeResponse(next.api, next.version, frame).body);
+        next.resolve(next.api ? decodeResponse(next.api, next.version, frame).body : frame);
       } catch (err) {
         next.reject(err as Error);
       }

@@ -1,7 +1,7 @@
 import {
   DescribeConfigs, ErrorCode,
-  type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribeConfigsResult,
-  type DescribeConfigsResourceRequest,
+  type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribeConfigsResponseResult,
+  type DescribeConfigsRequestResource,
 } from '@sluice/protocol';
 import { BROKER_KEYS } from '../config/broker-config.js';
 import { effectiveTopicConfigs, type TopicConfigEntry } from '../config/topic-config.js';
@@ -31,7 +31,7 @@ export function describeConfigsHandler(services: BrokerServices): ApiHandler {
   }));
 }
 
-function describe(services: BrokerServices, resource: DescribeConfigsResourceRequest, includeSynonyms: boolean): DescribeConfigsResult {
+function describe(services: BrokerServices, resource: DescribeConfigsRequestResource, includeSynonyms: boolean): DescribeConfigsResponseResult {
   const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
   const wanted = (name: string): boolean => resource.configurationKeys === null || resource.configurationKeys.includes(name);
   if (resource.resourceType === RESOURCE_TOPIC) {

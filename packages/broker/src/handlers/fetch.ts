@@ -39,7 +39,6 @@ function readRound(services: BrokerServices, request: FetchRequest): FetchRound 
   let hasError = false;
   const responses = request.topics.map((topic) => ({
     topic: topic.topic,
-    topicId: topic.topicId,
     partitions: topic.partitions.map((p) => {
       const result = readPartition(services.partitions.get(topic.topic, p.partition), p, {
         maxBytes: Math.min(p.partitionMaxBytes, bytesLeft),

@@ -1,0 +1,59 @@
+import { KafkaError } from '@sluice/protocol';
+
+/** A broken internal invariant: a bug. Nobody catches it; the process exits and restarts. */
+export class InvariantError extends Error {
+  override name = 'InvariantError';
+}
+
+/** Throws `InvariantError` unless `condition` holds. */
+export function invariant(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new InvariantError(message);
+}
+
+/**
+ * A read asked for an offset outside [logStartOffset, logEndOffset]. Maps to OFFSET_OUT_OF_RANGE;
+ * the consumer then resets its position per auto.offset.reset.
+ */
+export class OffsetOutOfRange extends KafkaError {
+  override name = 'OffsetOutOfRange';
+
+  constructor(
+    readonly offset: bigint,
+    readonly logStartOffset: bigint,
+    readonly logEndOffset: bigint,
+  ) {
+    super('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside the log [${logStartOffset}, ${logEndOffset}]`);
+  }
+}
+
+/**
+ * The partition directory belongs to another topic id (a deleted topic recreated with the same
+ * name). Maps to INCONSISTENT_TOPIC_ID; the old data must never be served.
+ */
+export class InconsistentTopicId extends KafkaError {
+  override name = 'InconsistentTopicId';
+
+  constructor(
+    readonly dir: string,
+    readonly expectedTopicId: string,
+    readonly foundTopicId: string | null,
+  ) {
+    const found = foundTopicId === null ? 'no partition.metadata' : `topic id ${foundTopicId}`;
+    super('INCONSISTENT_TOPIC_ID', `partition directory ${dir} holds ${found}, expected topic id ${expectedTopicId}`);
+  }
+}
+
+/**
+ * A disk operation (write, fsync, truncate) failed. The log refuses further appends and flushes,
+ * as Kafka takes the log directory offline: after a failed write the file state is unknown.
+ * Maps to KAFKA_STORAGE_ERROR.
+ */
+export class StorageFailure extends KafkaError {
+  override name = 'StorageFailure';
+  override readonly cause: unknown;
+
+  constructor(message: string, cause: unknown) {
+    super('KAFKA_STORAGE_ERROR', message);
+    this.cause = cause;
+  }
+}

@@ -1,0 +1,374 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BATCH } from '@sluice/protocol';
+import { SEGMENT_BYTES_LIMIT, SILENT_LOGGER, validateLogConfig, type LogConfig, type StorageLogger } from '../config.js';
+import { InconsistentTopicId, invariant, OffsetOutOfRange } from '../errors.js';
+import { RELATIVE_OFFSET_MAX, Segment } from '../segment/segment.js';
+import { stampAndIndex, summarizeBatches, type BatchesSummary } from './append.js';
+import { PARTITION_METADATA_FILE, readPartitionTopicId, writeCleanShutdown, writePartitionMetadata } from './dir-files.js';
+import { Flusher } from './flusher.js';
+import { readBatches, type ReadOptions, type ReadResult } from './read.js';
+import { prepareForAppends, recoverLog, rescanTail } from './recovery.js';
+import { countDeletable, countExpiredByTime, countOverSize, largestTimestampMs } from './retention.js';
+
+/** How to open a partition log. */
+export interface PartitionLogOptions {
+  /** The partition directory (`<topic>-<partition>`); created if missing. */
+  dir: string;
+  /** The topic id the directory must belong to (recorded in partition.metadata on creation). */
+  topicId: string;
+  config: LogConfig;
+  /** Milliseconds since the epoch; injectable for tests. Defaults to Date.now. */
+  clock?: () => number;
+  logger?: StorageLogger;
+}
+
+/** Offsets an append assigned and the largest timestamp it carried. */
+export interface AppendResult {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  /** Largest batch max timestamp, -1n when no batch carries one. */
+  maxTimestamp: bigint;
+}
+
+/** A batch found by timestamp: its base offset and max timestamp. */
+export interface TimestampAndOffset {
+  offset: bigint;
+  timestamp: bigint;
+}
+
+/**
+ * The segmented log of one partition, Kafka-style: `.log` segments of magic-2 batches stored as the
+ * client sent them (base offset and leader epoch stamped in), with sparse offset and time indexes.
+ * Appends and reads are synchronous positional IO on the page cache (microseconds, and ordering is
+ * trivial on one thread); fsync is asynchronous. Start with `append` and `read`; recovery rules are
+ * in recovery.ts.
+ *
+ * Invariants: `segments` is non-empty, sorted by base offset, and the last one is active (the only
+ * one appended to). logStartOffset = segments[0].baseOffset <= logEndOffset.
+ */
+export class PartitionLog {
+  private nextOffset: bigint;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+
+  private constructor(
+    private readonly dir: string,
+    private readonly config: LogConfig,
+    private readonly segments: Segment[],
+    logEndOffset: bigint,
+    private readonly clock: () => number,
+    private readonly logger: StorageLogger,
+    private readonly flusher: Flusher,
+  ) {
+    this.nextOffset = logEndOffset;
+  }
+
+  /**
+   * Opens the log in `opts.dir`, creating the directory and partition.metadata if missing and
+   * recovering from an unclean shutdown (see recovery.ts). Throws InconsistentTopicId when the
+   * directory belongs to another topic id, or holds segments but no partition.metadata.
+   */
+  static open(opts: PartitionLogOptions): PartitionLog {
+    validateLogConfig(opts.config);
+    const clock = opts.clock ?? Date.now;
+    const logger = opts.logger ?? SILENT_LOGGER;
+    const created = claimDirectory(opts.dir, opts.topicId);
+    const ctx = { dir: opts.dir, config: opts.config, logger, clock };
+    const recovered = recoverLog(ctx);
+    let log: PartitionLog | null = null;
+    const activeSegment = (): Segment => log!.active;
+    const flusher = new Flusher(opts.dir, logger, activeSegment, recovered.recoveryPoint, clock());
+    if (created) flusher.afterCreate();
+    log = new PartitionLog(opts.dir, opts.config, recovered.segments, recovered.logEndOffset, clock, logger, flusher);
+    logger.info({ dir: opts.dir, logStartOffset: log.logStartOffset.toString(), logEndOffset: log.logEndOffset.toString(), segments: recovered.segments.length }, 'partition log opened');
+    return log;
+  }
+
+  /** The first offset still in the log: the oldest segment's base offset. */
+  get logStartOffset(): bigint {
+    return this.segments[0]!.baseOffset;
+  }
+
+  /** The offset the next append gets. */
+  get logEndOffset(): bigint {
+    return this.nextOffset;
+  }
+
+  /** Total bytes of all segments (what retention.bytes limits). */
+  get sizeBytes(): number {
+    return this.segments.reduce((sum, s) => sum + s.sizeBytes, 0);
+  }
+
+  /** How many segments the log has, the active one included. */
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  /**
+   * Appends one produce request's records: one or more concatenated batches the caller already
+   * validated (CRC included). Assigns consecutive offsets from logEndOffset, stamps each batch's
+   * base offset and partition leader epoch into `batches` in place (the caller's buffer is
+   * modified), rolls first if the active segment is too large or old or its indexes are full,
+   * writes with one positional write, updates the indexes and starts an fsync if the flush
+   * policy says so. Throws StorageFailure if the write fails or an earlier fsync did.
+   */
+  append(batches: Buffer, opts: { leaderEpoch: number }): AppendResult {
+    this.assertUsable();
+    const summary = summarizeBatches(batches, this.config.batchBytesMax);
+    const baseOffset = this.nextOffset;
+    const lastOffset = baseOffset + BigInt(summary.offsetCount - 1);
+    const nowMs = this.clock();
+    if (this.shouldRoll(summary, { lastOffset, sizeBytes: batches.length, nowMs })) this.roll();
+    const active = this.active;
+    const wasEmpty = active.sizeBytes === 0;
+    stampAndIndex(batches, active, { baseOffset, leaderEpoch: opts.leaderEpoch });
+    try {
+      active.appendBytes(batches);
+    } catch (err) {
+      throw this.flusher.fail(err, 'append write');
+    }
+    if (wasEmpty) {
+      active.firstBatchMaxTimestamp = batches.readBigInt64BE(BATCH.MAX_TIMESTAMP);
+      active.firstAppendMs = nowMs;
+    }
+    this.nextOffset = lastOffset + 1n;
+    this.flusher.afterAppend(summary.offsetCount, nowMs, this.config);
+    return { baseOffset, lastOffset, maxTimestamp: summary.maxTimestamp };
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, up to `maxBytes` in total (the first batch even if
+   * larger when `minOneBatch`, KIP-74), stopping before any batch at or above `maxOffsetExclusive`.
+   * Never a partial batch. Chunks are views of freshly read bytes, one per segment touched.
+   * Throws OffsetOutOfRange when offset < logStartOffset or offset > logEndOffset; offset ==
+   * logEndOffset reads nothing.
+   */
+  read(offset: bigint, opts: ReadOptions): ReadResult {
+    this.assertUsable();
+    if (offset < this.logStartOffset || offset > this.nextOffset) throw new OffsetOutOfRange(offset, this.logStartOffset, this.nextOffset);
+    if (offset === this.nextOffset || (opts.maxOffsetExclusive !== undefined && offset >= opts.maxOffsetExclusive)) return { chunks: [], sizeBytes: 0 };
+    return readBatches(this.segments, this.segmentIndexFor(offset), offset, opts);
+  }
+
+  /**
+   * Kafka ListOffsets by timestamp, at batch granularity: the base offset and max timestamp of the
+   * first batch whose max timestamp is >= `timestamp`, or null if there is none. (Kafka returns the
+   * first record's offset inside that batch; finding it would mean decoding records.)
+   */
+  offsetForTimestamp(timestamp: bigint): TimestampAndOffset | null {
+    this.assertUsable();
+    for (const segment of this.segments) {
+      if (segment.maxTimestamp < timestamp) continue;
+      const fromPosition = segment.offsetIndex.lookup(segment.timeIndex.lookup(timestamp));
+      let found: TimestampAndOffset | null = null;
+      segment.scan({ fromPosition, verifyCrc: false }, (b) => {
+        if (b.maxTimestamp < timestamp) return true;
+        found = { offset: b.baseOffset, timestamp: b.maxTimestamp };
+        return false;
+      });
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /**
+   * Kafka ListOffsets MAX_TIMESTAMP (KIP-734), at batch granularity: the base offset of the first
+   * batch carrying the log's largest timestamp, with that timestamp; null when no batch has one.
+   */
+  offsetOfMaxTimestamp(): TimestampAndOffset | null {
+    this.assertUsable();
+    let best: Segment | null = null;
+    for (const segment of this.segments) if (segment.maxTimestamp >= 0n && (!best || segment.maxTimestamp > best.maxTimestamp)) best = segment;
+    if (!best) return null;
+    return { offset: best.baseOffset + BigInt(best.offsetOfMaxTimestamp), timestamp: best.maxTimestamp };
+  }
+
+  /**
+   * Removes every batch holding an offset >= `offset` (replication truncates a follower to the
+   * leader's log). A batch straddling `offset` goes whole, so logEndOffset may end below `offset`.
+   * Below logStartOffset the log is emptied and restarts at `offset` (Kafka truncateFullyAndStartAt).
+   */
+  truncateTo(offset: bigint): void {
+    this.assertUsable();
+    invariant(offset >= 0n, `truncate to negative offset ${offset}`);
+    if (offset >= this.nextOffset) return;
+    if (offset < this.logStartOffset) {
+      this.deleteSegments(this.segments.length);
+      this.segments.push(Segment.create(this.dir, offset, this.config));
+      this.nextOffset = offset;
+    } else {
+      const index = this.segmentIndexFor(offset);
+      for (const doomed of this.segments.splice(index + 1)) doomed.delete(this.logger);
+      this.nextOffset = truncateSegment(this.active, offset);
+      prepareForAppends(this.active, this.clock());
+    }
+    this.flusher.afterTruncate(this.active.baseOffset);
+    this.logger.info({ dir: this.dir, offset: offset.toString(), logEndOffset: this.nextOffset.toString() }, 'log truncated');
+  }
+
+  /**
+   * fsyncs the active segment and its indexes, and waits for rolled segments' fsyncs. Never blocks
+   * the event loop. Once it resolves, everything appended before the call is durable.
+   */
+  flush(): Promise<void> {
+    this.assertUsable();
+    return this.flusher.flush(this.clock());
+  }
+
+  /** Flushes if flush.ms has passed since the last flush and something was appended since; for a periodic scheduler. */
+  flushIfDue(): Promise<void> {
+    this.assertUsable();
+    return this.flusher.flushIfDue(this.clock(), this.config.flushIntervalMs);
+  }
+
+  /**
+   * Applies retention: rolls the active segment if it is older than segmentMs, then deletes the
+   * oldest whole segments past retention.ms, then those over retention.bytes, moving
+   * logStartOffset to the next segment's base offset. Never deletes the active segment, nor
+   * anything at or above `highWatermark` (default: logEndOffset). Like Kafka, an active segment
+   * that is itself past retention.ms is rolled so that it can go too. Returns segments deleted.
+   */
+  enforceRetention(opts: { highWatermark?: bigint } = {}): number {
+    this.assertUsable();
+    const nowMs = this.clock();
+    const active = this.active;
+    if (active.sizeBytes > 0 && active.firstAppendMs !== null && nowMs - active.firstAppendMs > this.config.segmentMs) this.roll();
+    const highWatermark = opts.highWatermark ?? this.nextOffset;
+    const byTime = { deletable: countDeletable(this.segments, highWatermark), nowMs, retentionMs: this.config.retentionMs };
+    let deleted = countExpiredByTime(this.segments, byTime);
+    if (deleted === this.segments.length - 1 && this.activeExpired(nowMs) && this.nextOffset <= highWatermark) {
+      this.roll();
+      deleted++;
+    }
+    this.deleteSegments(deleted);
+    const bySize = countOverSize(this.segments, { deletable: countDeletable(this.segments, highWatermark), retentionBytes: this.config.retentionBytes });
+    this.deleteSegments(bySize);
+    if (deleted + bySize > 0) this.logger.info({ dir: this.dir, deleted: deleted + bySize, logStartOffset: this.logStartOffset.toString() }, 'retention deleted segments');
+    return deleted + bySize;
+  }
+
+  /** Flushes, records the active segment's max timestamp, writes the clean-shutdown marker and closes every file. */
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.assertUsable();
+    const active = this.active;
+    active.seal();
+    await this.flusher.flush(this.clock());
+    this.state = 'closing';
+    this.flusher.markAllDurable(active.baseOffset);
+    writeCleanShutdown(this.dir, { activeBaseOffset: active.baseOffset, activeSizeBytes: active.sizeBytes });
+    await Promise.all(this.segments.map((s) => s.close()));
+    this.state = 'closed';
+    this.logger.info({ dir: this.dir, logEndOffset: this.nextOffset.toString() }, 'partition log closed');
+  }
+
+  /**
+   * Closes and removes the whole directory (topic deletion). partition.metadata goes first, so a
+   * crash midway leaves a directory the broker recognizes as stale, never one it would serve.
+   */
+  async destroy(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    await this.flusher.settled();
+    await Promise.all(this.segments.map((s) => s.close()));
+    await unlink(join(this.dir, PARTITION_METADATA_FILE)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    await rm(this.dir, { recursive: true, force: true });
+    this.state = 'closed';
+    this.logger.info({ dir: this.dir }, 'partition log destroyed');
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  private assertUsable(): void {
+    invariant(this.state === 'open', `partition log ${this.dir} is ${this.state}`);
+    if (this.flusher.failure) throw this.flusher.failure;
+  }
+
+  /** Kafka LogSegment.shouldRoll, plus int32 limits: size, age, index room, relative offset range. */
+  private shouldRoll(summary: BatchesSummary, next: { lastOffset: bigint; sizeBytes: number; nowMs: number }): boolean {
+    const active = this.active;
+    if (active.sizeBytes === 0) return false; // An oversized first append goes in alone, as in Kafka.
+    return active.sizeBytes + next.sizeBytes > Math.min(this.config.segmentBytes, SEGMENT_BYTES_LIMIT)
+      || this.ageForRollMs(summary.maxTimestamp, next.nowMs) > this.config.segmentMs
+      || !active.indexesHaveRoomFor(summary.batchCount)
+      || next.lastOffset - active.baseOffset > BigInt(RELATIVE_OFFSET_MAX);
+  }
+
+  /**
+   * Kafka LogSegment.timeWaitedForRoll: the incoming max timestamp minus the first batch's, so
+   * both come from producer clocks; wall-clock time since the first append when the first batch
+   * carries no timestamp.
+   */
+  private ageForRollMs(incomingMaxTimestamp: bigint, nowMs: number): number {
+    const active = this.active;
+    const first = active.firstBatchMaxTimestamp;
+    if (first !== null && first >= 0n) return Number(incomingMaxTimestamp - first);
+    return active.firstAppendMs === null ? 0 : nowMs - active.firstAppendMs;
+  }
+
+  private activeExpired(nowMs: number): boolean {
+    const active = this.active;
+    return this.config.retentionMs >= 0 && active.sizeBytes > 0 && nowMs - largestTimestampMs(active) > this.config.retentionMs;
+  }
+
+  /** Seals the active segment, starts a new one at logEndOffset and fsyncs the old one in the background. */
+  private roll(): void {
+    const old = this.active;
+    invariant(old.sizeBytes > 0, `roll of empty segment ${old.baseOffset}`);
+    old.seal();
+    const segment = Segment.create(this.dir, this.nextOffset, this.config);
+    this.segments.push(segment);
+    this.flusher.afterRoll(old, segment.baseOffset);
+    this.logger.info({ dir: this.dir, segment: segment.baseOffset.toString() }, 'segment rolled');
+  }
+
+  /** Deletes the `count` oldest segments. */
+  private deleteSegments(count: number): void {
+    for (const segment of this.segments.splice(0, count)) segment.delete(this.logger);
+  }
+
+  /** Index of the last segment whose base offset is <= offset (offset >= logStartOffset). */
+  private segmentIndexFor(offset: bigint): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+/** Cuts a segment before the batch holding `offset`; returns the new end offset. */
+function truncateSegment(segment: Segment, offset: bigint): bigint {
+  const batch = segment.locate(offset);
+  if (batch) {
+    segment.truncateLogTo(batch.position);
+    segment.offsetIndex.truncateTo(segment.relative(batch.baseOffset));
+    segment.timeIndex.truncateTo(segment.relative(batch.baseOffset));
+  }
+  const logEndOffset = rescanTail(segment, { verifyCrc: false });
+  invariant(logEndOffset !== null, `segment ${segment.baseOffset} does not parse after truncation`);
+  return logEndOffset;
+}
+
+/**
+ * Makes `dir` this topic's partition directory: creates it with partition.metadata, or checks the
+ * topic id already there. Returns whether it was created.
+ */
+function claimDirectory(dir: string, topicId: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  const found = readPartitionTopicId(dir);
+  if (found === topicId) return false;
+  if (found !== null) throw new InconsistentTopicId(dir, topicId, found);
+  const hasSegments = existsSync(dir) && readdirSync(dir).some((name) => name.endsWith('.log'));
+  if (hasSegments) throw new InconsistentTopicId(dir, topicId, null);
+  writePartitionMetadata(dir, topicId);
+  return true;
+}

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+
+/** The three files of one segment, named by its base offset. */
+export interface SegmentPaths {
+  log: string;
+  index: string;
+  timeIndex: string;
+}
+
+const BASE_OFFSET_DIGITS = 20;
+
+/** Kafka's file name for a segment: the base offset, zero-padded to 20 digits. */
+export function segmentFileStem(baseOffset: bigint): string {
+  return baseOffset.toString().padStart(BASE_OFFSET_DIGITS, '0');
+}
+
+export function segmentPaths(dir: string, baseOffset: bigint): SegmentPaths {
+  const stem = join(dir, segmentFileStem(baseOffset));
+  return { log: `${stem}.log`, index: `${stem}.index`, timeIndex: `${stem}.timeindex` };
+}
+
+/** What a file in a partition directory is, judged by its name alone. */
+export type DirEntryKind =
+  | { kind: 'segment-file'; baseOffset: bigint; ext: 'log' | 'index' | 'timeindex' }
+  /** Left behind by an interrupted segment deletion (renamed, not yet unlinked) or atomic write. */
+  | { kind: 'leftover' }
+  | { kind: 'other' };
+
+const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex)$/;
+const LEFTOVER = /^(\d{20}\.(log|index|timeindex)\.deleted|.+\.tmp)$/;
+
+export function classifyDirEntry(name: string): DirEntryKind {
+  const m = SEGMENT_FILE.exec(name);
+  if (m) return { kind: 'segment-file', baseOffset: BigInt(m[1]!), ext: m[2] as 'log' | 'index' | 'timeindex' };
+  return LEFTOVER.test(name) ? { kind: 'leftover' } : { kind: 'other' };
+}

@@ -19,9 +19,13 @@ export function decodeMessage(spec: MessageSpec, reader: Reader, version: number
   return decodeFields(spec.fields, reader, version, flexible);
 }
 
-/** Encodes one message body for `version`; omitted fields are written as their defaults. */
-export function encodeMessage(spec: MessageSpec, message: Message, writer: Writer, version: number, flexible: boolean): void {
-  encodeFields(spec.fields, message, writer, version, flexible);
+/**
+ * Encodes one message body for `version`; omitted fields are written as their defaults. The body
+ * may be a plain Message or any of the typed request/response interfaces (interfaces are not
+ * assignable to an index-signature type, hence `object`).
+ */
+export function encodeMessage(spec: MessageSpec, message: Message | object, writer: Writer, version: number, flexible: boolean): void {
+  encodeFields(spec.fields, message as Message, writer, version, flexible);
 }
 
 function isTagged(f: FieldSpec, version: number): boolean {

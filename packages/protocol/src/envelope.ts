@@ -65,16 +65,16 @@ export function decodeRequest(api: ApiSpec, frame: Buffer): DecodedRequest {
   return { header, body };
 }
 
-/** Encodes a request with its size prefix, for clients and tests. */
-export function encodeRequest(api: ApiSpec, header: Omit<RequestHeader, 'apiKey'>, body: Message): Buffer[] {
+/** Encodes a request with its size prefix, for clients and tests. `body` may be a typed request interface. */
+export function encodeRequest(api: ApiSpec, header: Omit<RequestHeader, 'apiKey'>, body: Message | object): Buffer[] {
   const writer = new Writer();
   encodeRequestHeader(writer, { ...header, apiKey: api.apiKey }, requestHeaderVersion(api, header.apiVersion));
   encodeMessage(api.request, body, writer, header.apiVersion, isFlexible(api, header.apiVersion));
   return frameChunks(writer.toChunks());
 }
 
-/** Encodes a response with its size prefix, as chunks for socket writev (records are not copied). */
-export function encodeResponse(api: ApiSpec, version: number, correlationId: number, body: Message): Buffer[] {
+/** Encodes a response with its size prefix, as chunks for socket writev (records are not copied). `body` may be a typed response interface. */
+export function encodeResponse(api: ApiSpec, version: number, correlationId: number, body: Message | object): Buffer[] {
   const writer = new Writer();
   encodeResponseHeader(writer, correlationId, responseHeaderVersion(api, version));
   encodeMessage(api.response, body, writer, version, isFlexible(api, version));

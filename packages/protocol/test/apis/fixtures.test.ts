@@ -46,7 +46,7 @@ test('Metadata v1 request with one topic: INT32 array length, INT16 string lengt
     topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 't' }],
     allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false,
   };
-  const chunks = encodeRequest(Metadata, { apiVersion: 1, correlationId: 7, clientId: null }, { ...body });
+  const chunks = encodeRequest(Metadata, { apiVersion: 1, correlationId: 7, clientId: null }, body);
   assert.equal(bytesOf(chunks), expected);
   assert.deepEqual(decodeRequest(Metadata, Buffer.from(expected, 'hex').subarray(4)).body, body);
 });

@@ -159,7 +159,9 @@ function isDefault(f: FieldSpec, value: unknown): boolean {
 
 function encodeField(f: FieldSpec, value: unknown, writer: Writer, version: number, flexible: boolean): void {
   const nullable = inRange(f.nullableVersions, version);
-  if (value === null && !nullable && f.type !== 'bytes' && f.type !== 'records' && f.type !== 'struct') {
+  // A null non-nullable struct is written as its defaults; any other null would make a frame
+  // that Kafka clients (and our own decoder) reject, so it is refused here.
+  if (value === null && !nullable && f.type !== 'struct') {
     throw new TypeError(`field ${f.name} is not nullable in version ${version}`);
   }
   if (f.type === 'struct') {

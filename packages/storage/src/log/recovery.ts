@@ -86,7 +86,7 @@ function loadSegments(ctx: RecoveryContext, baseOffsets: bigint[], state: { clea
   const segments: Segment[] = [];
   for (let i = 0; i < baseOffsets.length; i++) {
     const isLast = i === baseOffsets.length - 1;
-    const { segment, indexesTorn } = Segment.open(ctx.dir, baseOffsets[i]!, ctx.config);
+    const { segment, indexProblem } = Segment.open(ctx.dir, baseOffsets[i]!, ctx.config);
     const clean = state.clean && (!isLast || segment.sizeBytes === state.markerSizeBytes);
     if (!clean && (isLast || segment.baseOffset >= state.recoveryPoint)) {
       const { droppedBytes } = rebuildSegment(ctx, segment, 'unclean shutdown');
@@ -97,7 +97,7 @@ function loadSegments(ctx: RecoveryContext, baseOffsets: bigint[], state: { clea
       }
     } else {
       const limit = isLast ? RELATIVE_OFFSET_MAX + 1 : relativeOffsetLimit(segment.baseOffset, baseOffsets[i + 1]!);
-      const problem = indexesTorn ? 'torn index file' : (segment.offsetIndex.inconsistency(segment.sizeBytes, limit) ?? segment.timeIndex.inconsistency(limit));
+      const problem = indexProblem ?? (segment.offsetIndex.inconsistency(segment.sizeBytes, limit) ?? segment.timeIndex.inconsistency(limit));
       if (problem !== null) rebuildSegment(ctx, segment, problem);
       else segment.resetDerivedState();
     }

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, fsync, ftruncateSync, openSync, renameSync, unlink } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsync, ftruncateSync, openSync, renameSync, unlink } from 'node:fs';
 import type { LogConfig, StorageLogger } from '../config.js';
 import { invariant } from '../errors.js';
 import { scanBatches, type ScanEnd, type ScannedBatch } from './batch-scan.js';
@@ -58,16 +58,18 @@ export class Segment {
   }
 
   /**
-   * Opens an existing segment as found on disk. `indexesTorn` is true when an index file does not
-   * hold a whole number of entries (a torn write), which calls for a rebuild.
+   * Opens an existing segment as found on disk. `indexProblem` says why the index files cannot be
+   * trusted (missing, or not a whole number of entries after a torn write), or is null.
    */
-  static open(dir: string, baseOffset: bigint, config: SegmentConfig): { segment: Segment; indexesTorn: boolean } {
+  static open(dir: string, baseOffset: bigint, config: SegmentConfig): { segment: Segment; indexProblem: string | null } {
     const paths = segmentPaths(dir, baseOffset);
+    const missing = !existsSync(paths.index) || !existsSync(paths.timeIndex);
     const logFd = openSync(paths.log, OPEN_OR_CREATE);
     const sizeBytes = fstatSync(logFd).size;
     const { offsetIndex, timeIndex } = openIndexes(paths, config, false);
     const segment = new Segment(baseOffset, dir, logFd, sizeBytes, offsetIndex.index, timeIndex.index, config);
-    return { segment, indexesTorn: offsetIndex.tornBytes + timeIndex.tornBytes > 0 };
+    const torn = offsetIndex.tornBytes + timeIndex.tornBytes > 0;
+    return { segment, indexProblem: missing ? 'missing index file' : torn ? 'torn index file' : null };
   }
 
   /** `offset` relative to the base offset; callers keep it within [0, RELATIVE_OFFSET_MAX]. */

@@ -25,7 +25,7 @@ export interface CleanShutdown {
 }
 
 /**
- * The topic id in `dir/partition.metadata`, or null if the file is missing or unreadable. The
+ * The topic id in `dir/partition.metadata`, or null if the file is missing or malformed. The
  * broker uses it to tell a current partition directory from a deleted topic's.
  */
 export function readPartitionTopicId(dir: string): string | null {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BATCH } from '@sluice/protocol';
+import { BATCH, KafkaError } from '@sluice/protocol';
 import { SEGMENT_BYTES_LIMIT, SILENT_LOGGER, validateLogConfig, type LogConfig, type StorageLogger } from '../config.js';
-import { InconsistentTopicId, invariant, OffsetOutOfRange } from '../errors.js';
+import { InconsistentTopicId, invariant, InvariantError, OffsetOutOfRange } from '../errors.js';
 import { RELATIVE_OFFSET_MAX, Segment } from '../segment/segment.js';
 import { stampAndIndex, summarizeBatches, type BatchesSummary } from './append.js';
 import { PARTITION_METADATA_FILE, readPartitionTopicId, writeCleanShutdown, writePartitionMetadata } from './dir-files.js';
@@ -119,16 +119,14 @@ export class PartitionLog {
     const baseOffset = this.nextOffset;
     const lastOffset = baseOffset + BigInt(summary.offsetCount - 1);
     const nowMs = this.clock();
-    if (this.shouldRoll(summary, { lastOffset, sizeBytes: batches.length, nowMs })) this.roll();
-    const active = this.active;
-    const wasEmpty = active.sizeBytes === 0;
-    stampAndIndex(batches, active, { baseOffset, leaderEpoch: opts.leaderEpoch });
-    try {
-      active.appendBytes(batches);
-    } catch (err) {
-      throw this.flusher.fail(err, 'append write');
-    }
-    if (wasEmpty) {
+    const active = this.onDisk('append', () => {
+      if (this.shouldRoll(summary, { lastOffset, sizeBytes: batches.length, nowMs })) this.roll();
+      // Indexing before the write is safe: if the write fails, the log refuses everything after.
+      stampAndIndex(batches, this.active, { baseOffset, leaderEpoch: opts.leaderEpoch });
+      this.active.appendBytes(batches);
+      return this.active;
+    });
+    if (active.sizeBytes === batches.length) {
       active.firstBatchMaxTimestamp = batches.readBigInt64BE(BATCH.MAX_TIMESTAMP);
       active.firstAppendMs = nowMs;
     }
@@ -148,7 +146,7 @@ export class PartitionLog {
     this.assertUsable();
     if (offset < this.logStartOffset || offset > this.nextOffset) throw new OffsetOutOfRange(offset, this.logStartOffset, this.nextOffset);
     if (offset === this.nextOffset || (opts.maxOffsetExclusive !== undefined && offset >= opts.maxOffsetExclusive)) return { chunks: [], sizeBytes: 0 };
-    return readBatches(this.segments, this.segmentIndexFor(offset), offset, opts);
+    return this.onDisk('read', () => readBatches(this.segments, this.segmentIndexFor(offset), offset, opts));
   }
 
   /**
@@ -158,18 +156,7 @@ export class PartitionLog {
    */
   offsetForTimestamp(timestamp: bigint): TimestampAndOffset | null {
     this.assertUsable();
-    for (const segment of this.segments) {
-      if (segment.maxTimestamp < timestamp) continue;
-      const fromPosition = segment.offsetIndex.lookup(segment.timeIndex.lookup(timestamp));
-      let found: TimestampAndOffset | null = null;
-      segment.scan({ fromPosition, verifyCrc: false }, (b) => {
-        if (b.maxTimestamp < timestamp) return true;
-        found = { offset: b.baseOffset, timestamp: b.maxTimestamp };
-        return false;
-      });
-      if (found) return found;
-    }
-    return null;
+    return this.onDisk('timestamp lookup', () => this.findByTimestamp(timestamp));
   }
 
   /**
@@ -193,17 +180,19 @@ export class PartitionLog {
     this.assertUsable();
     invariant(offset >= 0n, `truncate to negative offset ${offset}`);
     if (offset >= this.nextOffset) return;
-    if (offset < this.logStartOffset) {
-      this.deleteSegments(this.segments.length);
-      this.segments.push(Segment.create(this.dir, offset, this.config));
-      this.nextOffset = offset;
-    } else {
-      const index = this.segmentIndexFor(offset);
-      for (const doomed of this.segments.splice(index + 1)) doomed.delete(this.logger);
-      this.nextOffset = truncateSegment(this.active, offset);
-      prepareForAppends(this.active, this.clock());
-    }
-    this.flusher.afterTruncate(this.active.baseOffset);
+    this.onDisk('truncate', () => {
+      if (offset < this.logStartOffset) {
+        this.deleteSegments(this.segments.length);
+        this.segments.push(Segment.create(this.dir, offset, this.config));
+        this.nextOffset = offset;
+      } else {
+        const index = this.segmentIndexFor(offset);
+        for (const doomed of this.segments.splice(index + 1)) doomed.delete(this.logger);
+        this.nextOffset = truncateSegment(this.active, offset);
+        prepareForAppends(this.active, this.clock());
+      }
+      this.flusher.afterTruncate(this.active.baseOffset);
+    });
     this.logger.info({ dir: this.dir, offset: offset.toString(), logEndOffset: this.nextOffset.toString() }, 'log truncated');
   }
 
@@ -211,15 +200,15 @@ export class PartitionLog {
    * fsyncs the active segment and its indexes, and waits for rolled segments' fsyncs. Never blocks
    * the event loop. Once it resolves, everything appended before the call is durable.
    */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     this.assertUsable();
-    return this.flusher.flush(this.clock());
+    await this.flusher.flush(this.clock());
   }
 
   /** Flushes if flush.ms has passed since the last flush and something was appended since; for a periodic scheduler. */
-  flushIfDue(): Promise<void> {
+  async flushIfDue(): Promise<void> {
     this.assertUsable();
-    return this.flusher.flushIfDue(this.clock(), this.config.flushIntervalMs);
+    await this.flusher.flushIfDue(this.clock(), this.config.flushIntervalMs);
   }
 
   /**
@@ -231,35 +220,27 @@ export class PartitionLog {
    */
   enforceRetention(opts: { highWatermark?: bigint } = {}): number {
     this.assertUsable();
-    const nowMs = this.clock();
-    const active = this.active;
-    if (active.sizeBytes > 0 && active.firstAppendMs !== null && nowMs - active.firstAppendMs > this.config.segmentMs) this.roll();
-    const highWatermark = opts.highWatermark ?? this.nextOffset;
-    const byTime = { deletable: countDeletable(this.segments, highWatermark), nowMs, retentionMs: this.config.retentionMs };
-    let deleted = countExpiredByTime(this.segments, byTime);
-    if (deleted === this.segments.length - 1 && this.activeExpired(nowMs) && this.nextOffset <= highWatermark) {
-      this.roll();
-      deleted++;
-    }
-    this.deleteSegments(deleted);
-    const bySize = countOverSize(this.segments, { deletable: countDeletable(this.segments, highWatermark), retentionBytes: this.config.retentionBytes });
-    this.deleteSegments(bySize);
-    if (deleted + bySize > 0) this.logger.info({ dir: this.dir, deleted: deleted + bySize, logStartOffset: this.logStartOffset.toString() }, 'retention deleted segments');
-    return deleted + bySize;
+    return this.onDisk('retention', () => this.deleteExpired(opts.highWatermark ?? this.nextOffset));
   }
 
-  /** Flushes, records the active segment's max timestamp, writes the clean-shutdown marker and closes every file. */
+  /**
+   * Flushes, records the active segment's max timestamp, writes the clean-shutdown marker and
+   * closes every file. A log that failed closes its files without the marker and rethrows.
+   */
   async close(): Promise<void> {
     if (this.state !== 'open') return;
-    this.assertUsable();
-    const active = this.active;
-    active.seal();
-    await this.flusher.flush(this.clock());
-    this.state = 'closing';
-    this.flusher.markAllDurable(active.baseOffset);
-    writeCleanShutdown(this.dir, { activeBaseOffset: active.baseOffset, activeSizeBytes: active.sizeBytes });
-    await Promise.all(this.segments.map((s) => s.close()));
-    this.state = 'closed';
+    this.state = 'closing'; // Refuse appends from here: the marker must vouch for the final size.
+    try {
+      if (this.flusher.failure) throw this.flusher.failure;
+      const active = this.active;
+      active.seal();
+      await this.flusher.flush(this.clock());
+      this.flusher.markAllDurable(active.baseOffset);
+      writeCleanShutdown(this.dir, { activeBaseOffset: active.baseOffset, activeSizeBytes: active.sizeBytes });
+    } finally {
+      await Promise.all(this.segments.map((s) => s.close()));
+      this.state = 'closed';
+    }
     this.logger.info({ dir: this.dir, logEndOffset: this.nextOffset.toString() }, 'partition log closed');
   }
 
@@ -280,6 +261,20 @@ export class PartitionLog {
     this.logger.info({ dir: this.dir }, 'partition log destroyed');
   }
 
+  /**
+   * Runs a step that touches the disk. An environment error (EIO, ENOSPC, EMFILE...) leaves the
+   * files in an unknown state, so it stops the log as StorageFailure; bugs and protocol outcomes
+   * pass through unchanged.
+   */
+  private onDisk<T>(what: string, step: () => T): T {
+    try {
+      return step();
+    } catch (err) {
+      if (err instanceof InvariantError || err instanceof KafkaError) throw err;
+      throw this.flusher.fail(err, what);
+    }
+  }
+
   private get active(): Segment {
     return this.segments[this.segments.length - 1]!;
   }
@@ -287,6 +282,40 @@ export class PartitionLog {
   private assertUsable(): void {
     invariant(this.state === 'open', `partition log ${this.dir} is ${this.state}`);
     if (this.flusher.failure) throw this.flusher.failure;
+  }
+
+  /** The first batch whose max timestamp is >= `timestamp`: time index, then offset index, then a header scan. */
+  private findByTimestamp(timestamp: bigint): TimestampAndOffset | null {
+    for (const segment of this.segments) {
+      if (segment.maxTimestamp < timestamp) continue;
+      const fromPosition = segment.offsetIndex.lookup(segment.timeIndex.lookup(timestamp));
+      let found: TimestampAndOffset | null = null;
+      segment.scan({ fromPosition, verifyCrc: false }, (b) => {
+        if (b.maxTimestamp < timestamp) return true;
+        found = { offset: b.baseOffset, timestamp: b.maxTimestamp };
+        return false;
+      });
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** Retention as `enforceRetention` describes it; returns segments deleted. */
+  private deleteExpired(highWatermark: bigint): number {
+    const nowMs = this.clock();
+    const active = this.active;
+    if (active.sizeBytes > 0 && active.firstAppendMs !== null && nowMs - active.firstAppendMs > this.config.segmentMs) this.roll();
+    const byTime = { deletable: countDeletable(this.segments, highWatermark), nowMs, retentionMs: this.config.retentionMs };
+    let deleted = countExpiredByTime(this.segments, byTime);
+    if (deleted === this.segments.length - 1 && this.activeExpired(nowMs) && this.nextOffset <= highWatermark) {
+      this.roll();
+      deleted++;
+    }
+    this.deleteSegments(deleted);
+    const bySize = countOverSize(this.segments, { deletable: countDeletable(this.segments, highWatermark), retentionBytes: this.config.retentionBytes });
+    this.deleteSegments(bySize);
+    if (deleted + bySize > 0) this.logger.info({ dir: this.dir, deleted: deleted + bySize, logStartOffset: this.logStartOffset.toString() }, 'retention deleted segments');
+    return deleted + bySize;
   }
 
   /** Kafka LogSegment.shouldRoll, plus int32 limits: size, age, index room, relative offset range. */
@@ -367,7 +396,7 @@ function claimDirectory(dir: string, topicId: string): boolean {
   const found = readPartitionTopicId(dir);
   if (found === topicId) return false;
   if (found !== null) throw new InconsistentTopicId(dir, topicId, found);
-  const hasSegments = existsSync(dir) && readdirSync(dir).some((name) => name.endsWith('.log'));
+  const hasSegments = readdirSync(dir).some((name) => name.endsWith('.log'));
   if (hasSegments) throw new InconsistentTopicId(dir, topicId, null);
   writePartitionMetadata(dir, topicId);
   return true;

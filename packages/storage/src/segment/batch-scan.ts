@@ -50,7 +50,8 @@ const headerWindow = Buffer.allocUnsafe(HEADER_WINDOW_BYTES);
  * an offset that does not continue the log ends the scan as 'bad' at that batch.
  */
 export function scanBatches(opts: ScanOptions, visit: (batch: ScannedBatch) => boolean): ScanEnd {
-  const window = new Window(opts.fd, opts.endPosition, opts.verifyCrc ? Buffer.allocUnsafe(VERIFY_WINDOW_BYTES) : headerWindow);
+  const verifyWindowBytes = Math.max(BATCH.HEADER_BYTES, Math.min(VERIFY_WINDOW_BYTES, opts.endPosition - opts.fromPosition));
+  const window = new Window(opts.fd, opts.endPosition, opts.verifyCrc ? Buffer.allocUnsafe(verifyWindowBytes) : headerWindow);
   let position = opts.fromPosition;
   let expected = opts.expectedBaseOffset;
   for (;;) {

@@ -5,11 +5,11 @@
  * reopening after a clean close, and the partition.metadata topic id guard.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { checkBatch } from '@sluice/protocol';
-import { InconsistentTopicId, OffsetOutOfRange, readPartitionTopicId, type PartitionLog } from '../../src/index.js';
+import { InconsistentTopicId, OffsetOutOfRange, readPartitionTopicId, StorageFailure, type PartitionLog } from '../../src/index.js';
 import { batchesIn, makeBatch } from '../helpers/batch.js';
 import { openLog, partitionDir, readAll, tempDir } from '../helpers/log.js';
 
@@ -226,6 +226,17 @@ describe('open and close', () => {
     await log.flushIfDue();
     await log.close();
     assert.throws(() => log!.append(makeBatch(), { leaderEpoch: 0 }), /closed/);
+    log = null;
+  });
+
+  it('a disk error stops the log: StorageFailure from then on, and close rethrows it', async () => {
+    log = openLog(tmp.path, { config: { segmentBytes: 200 } });
+    appendMany(log, 1);
+    rmSync(partitionDir(tmp.path), { recursive: true }); // the roll's file creation fails with ENOENT
+    assert.throws(() => log!.append(makeBatch(), { leaderEpoch: 0 }), (err: unknown) => err instanceof StorageFailure && err.code === 56);
+    assert.throws(() => log!.read(0n, { maxBytes: 100, minOneBatch: true }), StorageFailure);
+    await assert.rejects(log.flush(), StorageFailure);
+    await assert.rejects(log.close(), StorageFailure);
     log = null;
   });
 

@@ -227,7 +227,8 @@ export class Segment {
       // A failed unlink only leaves a `.deleted` file, which the next open removes; nothing reads it.
       unlink(doomed, (err) => err && logger.warn({ path: doomed, err }, 'segment file unlink failed'));
     }
-    void this.close();
+    // The files are already gone from the directory; a failed close only leaks a descriptor.
+    this.close().catch((err: unknown) => logger.warn({ segment: this.baseOffset.toString(), err }, 'segment close failed'));
   }
 }
 

@@ -38,6 +38,7 @@ export function writePartitionMetadata(dir: string, topicId: string): void {
   writeAtomically(join(dir, PARTITION_METADATA_FILE), `version: 0\ntopic_id: ${topicId}\n`);
 }
 
+/** The clean-shutdown marker's content, or null when there is none (or it is malformed: treated as unclean). */
 export function readCleanShutdown(dir: string): CleanShutdown | null {
   const fields = readFields(join(dir, CLEAN_SHUTDOWN_FILE));
   const base = fields?.get('active_segment');
@@ -46,6 +47,7 @@ export function readCleanShutdown(dir: string): CleanShutdown | null {
   return { activeBaseOffset: BigInt(base), activeSizeBytes: Number(size) };
 }
 
+/** Writes the marker; call only after everything it vouches for is fsynced. */
 export function writeCleanShutdown(dir: string, marker: CleanShutdown): void {
   writeAtomically(join(dir, CLEAN_SHUTDOWN_FILE), `version: 0\nactive_segment: ${marker.activeBaseOffset}\nactive_segment_bytes: ${marker.activeSizeBytes}\n`);
 }
@@ -66,6 +68,7 @@ export function readRecoveryPoint(dir: string, logger: StorageLogger): bigint | 
   return null;
 }
 
+/** Replaces the recovery point. Not fsynced here: a stale higher value matters only after a truncation, where Flusher syncs the directory. */
 export function writeRecoveryPoint(dir: string, offset: bigint): void {
   writeAtomically(join(dir, RECOVERY_POINT_FILE), `version: 0\noffset: ${offset}\n`);
 }

@@ -85,12 +85,19 @@ export class Flusher {
     }, 'rolled segment sync');
   }
 
-  /** After a truncation: segments from `activeBaseOffset` on hold rewritten, unflushed data again. */
+  /**
+   * After a truncation: segments from `activeBaseOffset` on hold rewritten, unflushed data again,
+   * so the recovery point comes down at once (a synchronous small-file replace, rare) and its
+   * rename is made durable in the background. Until then a power loss could leave the higher one;
+   * the last segment is rescanned regardless, so only a truncation across segments followed by a
+   * roll is exposed, for the few milliseconds of that directory fsync.
+   */
   afterTruncate(activeBaseOffset: bigint): void {
     this.truncations++;
     if (activeBaseOffset >= this.recoveryPoint) return;
     this.recoveryPoint = activeBaseOffset;
     writeRecoveryPoint(this.dir, activeBaseOffset);
+    this.inBackground(() => syncDir(this.dir), 'recovery point sync');
   }
 
   /** At close, with everything fsynced: the active segment is the first one that may change. */

@@ -14,6 +14,7 @@ export function segmentFileStem(baseOffset: bigint): string {
   return baseOffset.toString().padStart(BASE_OFFSET_DIGITS, '0');
 }
 
+/** The `.log`, `.index` and `.timeindex` paths of the segment at `baseOffset` in `dir`. */
 export function segmentPaths(dir: string, baseOffset: bigint): SegmentPaths {
   const stem = join(dir, segmentFileStem(baseOffset));
   return { log: `${stem}.log`, index: `${stem}.index`, timeIndex: `${stem}.timeindex` };
@@ -29,6 +30,7 @@ export type DirEntryKind =
 const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex)$/;
 const LEFTOVER = /^(\d{20}\.(log|index|timeindex)\.deleted|.+\.tmp)$/;
 
+/** Sorts a directory entry into segment file, leftover to delete, or something else. */
 export function classifyDirEntry(name: string): DirEntryKind {
   const m = SEGMENT_FILE.exec(name);
   if (m) return { kind: 'segment-file', baseOffset: BigInt(m[1]!), ext: m[2] as 'log' | 'index' | 'timeindex' };

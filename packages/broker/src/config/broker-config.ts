@@ -32,7 +32,7 @@ export const BROKER_KEYS: Readonly<Record<string, KeySpec>> = {
   'message.max.bytes': { kind: 'int', default: '1048588', min: 0, doc: 'Largest record batch accepted, in bytes.' },
   'min.insync.replicas': { kind: 'int', default: '1', min: 1, doc: 'In-sync replicas an acks=all produce needs.' },
   'socket.request.max.bytes': { kind: 'int', default: '104857600', min: 1, doc: 'Largest request frame accepted; a larger one closes the connection.' },
-  'log.segment.bytes': { kind: 'int', default: '1073741824', min: 14, doc: 'Roll a segment at this size.' },
+  'log.segment.bytes': { kind: 'int', default: '1073741824', min: 1024, doc: 'Roll a segment at this size.' },
   'log.roll.ms': { kind: 'long', min: 1, doc: 'Roll a segment this long after its first record.' },
   'log.roll.hours': { kind: 'int', default: '168', min: 1, doc: 'Roll period in hours when log.roll.ms is unset.' },
   'log.retention.ms': { kind: 'long', min: -1, doc: 'Delete segments older than this; -1 keeps them forever.' },

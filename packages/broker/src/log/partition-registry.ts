@@ -67,8 +67,9 @@ export class PartitionRegistry {
     return deleted;
   }
 
-  async flushAll(): Promise<void> {
-    await Promise.all(this.all().map((p) => p.log.flush()));
+  /** fsyncs every log whose flush.ms has passed since its last flush (with unflushed data). */
+  async flushDue(): Promise<void> {
+    await Promise.all(this.all().map((p) => p.log.flushIfDue()));
   }
 
   async closeAll(): Promise<void> {

@@ -84,17 +84,16 @@ export class RequestRouter {
       throw err;
     }
     const { header, body } = decoded;
-    let response: Message | null;
     try {
-      response = await handler.handle(body, { header, apiVersion: header.apiVersion });
+      const response = await handler.handle(body, { header, apiVersion: header.apiVersion });
+      if (response === null) return { kind: 'none' };
+      return { kind: 'respond', chunks: encodeResponse(handler.api, header.apiVersion, header.correlationId, response) };
     } catch (err) {
-      // A handler failing on a request it accepted is a broker bug; this connection is closed so the client
-      // reconnects and retries, while the broker keeps serving everyone else.
+      // A handler (or its response encoding) failing on a request it accepted is a broker bug; this
+      // connection is closed so the client reconnects and retries, while the broker keeps serving everyone else.
       this.logger.error({ err, api: handler.api.name, version: header.apiVersion }, 'request handler failed');
       return { kind: 'close', reason: `${handler.api.name} handler failed` };
     }
-    if (response === null) return { kind: 'none' };
-    return { kind: 'respond', chunks: encodeResponse(handler.api, header.apiVersion, header.correlationId, response) };
   }
 
   private unsupportedApiVersions(correlationId: number): Outcome {

@@ -43,7 +43,7 @@ export class Flusher {
   }
 
   /** Counts appended offsets and starts a flush when flush.messages or flush.ms say so. */
-  afterAppend(offsetCount: number, nowMs: number, policy: { flushIntervalMessages: number; flushIntervalMs: number }): void {
+  afterAppend({ offsetCount, nowMs }: { offsetCount: number; nowMs: number }, policy: { flushIntervalMessages: number; flushIntervalMs: number }): void {
     this.unflushedOffsets += offsetCount;
     if (this.unflushedOffsets >= policy.flushIntervalMessages || nowMs - this.lastFlushMs >= policy.flushIntervalMs) {
       // The outcome is recorded in `failure`, which the next append throws; nobody awaits this.
@@ -52,7 +52,7 @@ export class Flusher {
   }
 
   /** A time-based flush when flush.ms has passed since the last one and something was appended. */
-  flushIfDue(nowMs: number, flushIntervalMs: number): Promise<void> {
+  flushIfDue({ nowMs, flushIntervalMs }: { nowMs: number; flushIntervalMs: number }): Promise<void> {
     if (this.unflushedOffsets === 0 || nowMs - this.lastFlushMs < flushIntervalMs) return Promise.resolve();
     return this.flush(nowMs);
   }

@@ -131,7 +131,7 @@ export class PartitionLog {
       active.firstAppendMs = nowMs;
     }
     this.nextOffset = lastOffset + 1n;
-    this.flusher.afterAppend(summary.offsetCount, nowMs, this.config);
+    this.flusher.afterAppend({ offsetCount: summary.offsetCount, nowMs }, this.config);
     return { baseOffset, lastOffset, maxTimestamp: summary.maxTimestamp };
   }
 
@@ -208,7 +208,7 @@ export class PartitionLog {
   /** Flushes if flush.ms has passed since the last flush and something was appended since; for a periodic scheduler. */
   async flushIfDue(): Promise<void> {
     this.assertUsable();
-    await this.flusher.flushIfDue(this.clock(), this.config.flushIntervalMs);
+    await this.flusher.flushIfDue({ nowMs: this.clock(), flushIntervalMs: this.config.flushIntervalMs });
   }
 
   /**

@@ -96,8 +96,8 @@ function loadSegments(ctx: RecoveryContext, baseOffsets: bigint[], state: { clea
         break;
       }
     } else {
-      const limit = isLast ? RELATIVE_OFFSET_MAX + 1 : relativeOffsetLimit(segment.baseOffset, baseOffsets[i + 1]!);
-      const problem = indexProblem ?? (segment.offsetIndex.inconsistency(segment.sizeBytes, limit) ?? segment.timeIndex.inconsistency(limit));
+      const limit = isLast ? RELATIVE_OFFSET_MAX + 1 : relativeOffsetLimit({ baseOffset: segment.baseOffset, nextBaseOffset: baseOffsets[i + 1]! });
+      const problem = indexProblem ?? (segment.offsetIndex.inconsistency({ logBytes: segment.sizeBytes, relativeOffsetLimit: limit }) ?? segment.timeIndex.inconsistency(limit));
       if (problem !== null) rebuildSegment(ctx, segment, problem);
       else segment.resetDerivedState();
     }
@@ -112,7 +112,7 @@ function loadSegments(ctx: RecoveryContext, baseOffsets: bigint[], state: { clea
 }
 
 /** Relative offsets in a segment stay below the next segment's base (and the int32 limit). */
-function relativeOffsetLimit(baseOffset: bigint, nextBaseOffset: bigint): number {
+function relativeOffsetLimit({ baseOffset, nextBaseOffset }: { baseOffset: bigint; nextBaseOffset: bigint }): number {
   const span = nextBaseOffset - baseOffset;
   return span > BigInt(RELATIVE_OFFSET_MAX) ? RELATIVE_OFFSET_MAX + 1 : Number(span);
 }

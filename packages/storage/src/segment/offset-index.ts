@@ -43,7 +43,7 @@ export class OffsetIndex {
   }
 
   /** Adds an entry; both fields must exceed those of the last entry. */
-  append(relativeOffset: number, position: number): void {
+  append({ relativeOffset, position }: OffsetIndexEntry): void {
     invariant(relativeOffset > this.lastRelativeOffset && position > this.lastPosition,
       `offset index entry (${relativeOffset}, ${position}) does not follow (${this.lastRelativeOffset}, ${this.lastPosition})`);
     const { buf, at } = this.file.appendSlot();
@@ -83,7 +83,7 @@ export class OffsetIndex {
    * `relativeOffsetLimit`, or null. Checks the last entries only, as Kafka's sanity check does;
    * the index of any segment recovery scans is rebuilt anyway.
    */
-  inconsistency(logBytes: number, relativeOffsetLimit: number): string | null {
+  inconsistency({ logBytes, relativeOffsetLimit }: { logBytes: number; relativeOffsetLimit: number }): string | null {
     const count = this.file.entryCount;
     if (count === 0) return null;
     const last = decode(this.file.readEntry(count - 1));

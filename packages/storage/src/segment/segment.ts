@@ -100,7 +100,7 @@ export class Segment {
       this.offsetOfMaxTimestamp = batch.relativeOffset;
     }
     if (this.bytesSinceIndexEntry > this.config.indexIntervalBytes) {
-      this.offsetIndex.append(batch.relativeOffset, batch.position);
+      this.offsetIndex.append({ relativeOffset: batch.relativeOffset, position: batch.position });
       this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
       this.bytesSinceIndexEntry = 0;
     }

@@ -23,9 +23,9 @@ function openIndex(truncate: boolean, entriesMax = 100): OffsetIndex {
 describe('OffsetIndex', () => {
   it('looks up the floor entry, or position 0 below the first', () => {
     const index = openIndex(true);
-    index.append(10, 1000);
-    index.append(20, 2000);
-    index.append(35, 3000);
+    index.append({ relativeOffset: 10, position: 1000 });
+    index.append({ relativeOffset: 20, position: 2000 });
+    index.append({ relativeOffset: 35, position: 3000 });
     assert.equal(index.lookup(0), 0);
     assert.equal(index.lookup(9), 0);
     assert.equal(index.lookup(10), 1000);
@@ -35,7 +35,7 @@ describe('OffsetIndex', () => {
 
   it('writes Kafka entries (int32 relative offset, int32 position) and reloads them lazily', () => {
     const index = openIndex(true);
-    for (let i = 1; i <= 1000; i++) index.append(i * 3, i * 100);
+    for (let i = 1; i <= 1000; i++) index.append({ relativeOffset: i * 3, position: i * 100 });
     index.file.writePending();
     index.file.close();
     const bytes = readFileSync(join(tmp.path, 'x.index'));
@@ -49,32 +49,32 @@ describe('OffsetIndex', () => {
 
   it('refuses entries that do not increase', () => {
     const index = openIndex(true);
-    index.append(5, 500);
-    assert.throws(() => index.append(5, 600), InvariantError);
-    assert.throws(() => index.append(6, 500), InvariantError);
+    index.append({ relativeOffset: 5, position: 500 });
+    assert.throws(() => index.append({ relativeOffset: 5, position: 600 }), InvariantError);
+    assert.throws(() => index.append({ relativeOffset: 6, position: 500 }), InvariantError);
   });
 
   it('truncates entries at or above a relative offset, on disk too', () => {
     const index = openIndex(true);
-    for (const [o, p] of [[10, 100], [20, 200], [30, 300]] as const) index.append(o, p);
+    for (const [o, p] of [[10, 100], [20, 200], [30, 300]] as const) index.append({ relativeOffset: o, position: p });
     index.file.writePending();
     index.truncateTo(20);
     assert.equal(index.entryCount, 1);
     assert.equal(index.lookup(25), 100);
     assert.equal(statSync(join(tmp.path, 'x.index')).size, 8);
-    index.append(15, 150);
+    index.append({ relativeOffset: 15, position: 150 });
     assert.equal(index.lookup(25), 150);
   });
 
   it('reports room and inconsistencies', () => {
     const index = openIndex(true, 2);
     assert.ok(index.hasRoomFor(2));
-    index.append(1, 10);
+    index.append({ relativeOffset: 1, position: 10 });
     assert.ok(!index.hasRoomFor(2));
-    index.append(2, 20);
+    index.append({ relativeOffset: 2, position: 20 });
     index.file.writePending();
-    assert.equal(index.inconsistency(21, 100), null);
-    assert.match(index.inconsistency(20, 100)!, /past the log end/);
-    assert.match(index.inconsistency(100, 2)!, /out of range/);
+    assert.equal(index.inconsistency({ logBytes: 21, relativeOffsetLimit: 100 }), null);
+    assert.match(index.inconsistency({ logBytes: 20, relativeOffsetLimit: 100 })!, /past the log end/);
+    assert.match(index.inconsistency({ logBytes: 100, relativeOffsetLimit: 2 })!, /out of range/);
   });
 });

@@ -23,7 +23,7 @@ function batch(values: string[], timestamp = 1_000n): Buffer {
 }
 
 async function createTopic(client: WireClient, name: string, partitions: number, configs: Record<string, string> = {}): Promise<CreateTopicsResponse> {
-  return client.request<CreateTopicsResponse>(CreateTopics, 5, {
+  return client.request<CreateTopicsResponse>(CreateTopics, 7, {
     topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
     timeoutMs: 5000, validateOnly: false,
   });

@@ -9,6 +9,7 @@ export async function main(argv: string[]): Promise<void> {
     .command('server', 'Run a Sluice node', (y) => y.command(serverStartCommand).demandCommand(1, 'name a server command: start'))
     .demandCommand(1, 'name a command')
     .strict()
+    .parserConfiguration({ 'camel-case-expansion': false })
     .recommendCommands()
     .help()
     .version(false)

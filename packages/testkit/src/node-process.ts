@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForPort } from './ports.js';
+import { freePort } from './ports.js';
 
 /** The repository root (testkit lives in packages/testkit/dist/src). */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -38,12 +38,38 @@ export class NodeProcess {
       ...(options.overrides ?? []).flatMap((o) => ['--override', o])];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const node = new NodeProcess(child, port, options);
-    const startTimeoutMs = options.startTimeoutMs ?? 20_000;
-    await Promise.race([
-      waitForPort(port, startTimeoutMs),
-      node.exited.then((code) => { throw new Error(`node exited with ${code} before listening:\n${node.output}`); }),
-    ]);
+    await node.waitForOutput(/"msg":"broker started"/, options.startTimeoutMs ?? 20_000);
     return node;
+  }
+
+  /**
+   * Resolves once this process has printed a line matching `pattern` (its own readiness, not just
+   * an open port, which an older process could still hold); fails if it exits or time runs out.
+   */
+  waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!pattern.test(this.output)) return;
+        cleanup();
+        resolve();
+      };
+      const onExit = (code: number | null): void => {
+        cleanup();
+        reject(new Error(`node exited with ${code} before printing ${pattern}:\n${this.output}`));
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`node did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.child.stdout?.off('data', check);
+        this.child.off('exit', onExit);
+      };
+      this.child.stdout?.on('data', check);
+      this.child.once('exit', onExit);
+      check();
+    });
   }
 
   /** Everything the process printed so far. */
@@ -68,8 +94,9 @@ export class NodeProcess {
     return this.exited;
   }
 
-  /** Starts a new process on the same port and data directory. */
+  /** Stops this process if it still runs (SIGTERM), then starts a new one on the same port and data directory. */
   async restart(): Promise<NodeProcess> {
+    await this.stop();
     return NodeProcess.start({ ...this.options, port: this.port });
   }
 }

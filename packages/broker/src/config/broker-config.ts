@@ -16,6 +16,7 @@ interface KeySpec {
 }
 
 const LONG_MAX = String(Number.MAX_SAFE_INTEGER);
+const JAVA_LONG_MAX = 2n ** 63n - 1n;
 
 /** Every broker key Sluice understands, with Kafka's names and defaults. */
 export const BROKER_KEYS: Readonly<Record<string, KeySpec>> = {
@@ -45,6 +46,7 @@ export const BROKER_KEYS: Readonly<Record<string, KeySpec>> = {
   'log.flush.scheduler.interval.ms': { kind: 'long', default: '1000', min: 1, doc: 'How often the time-based flush is checked.' },
   'log.index.interval.bytes': { kind: 'int', default: '4096', min: 0, doc: 'Bytes between offset index entries.' },
   'log.index.size.max.bytes': { kind: 'int', default: '10485760', min: 4096, doc: 'Largest index file; a full index rolls the segment.' },
+  'log.cleanup.policy': { kind: 'string', default: 'delete', choices: ['delete'], doc: 'Default cleanup policy of topics (compaction is not supported yet).' },
   'log.format': { kind: 'string', choices: ['json', 'pretty'], doc: 'Log output: json, or pretty (the default on a terminal).' },
   'log.level': { kind: 'string', default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], doc: 'Log level.' },
   'fetch.max.bytes': { kind: 'int', default: '57671680', min: 0, doc: 'Largest fetch response served.' },
@@ -188,7 +190,8 @@ class ConfigReader {
   int(key: string): number {
     const spec = BROKER_KEYS[key]!;
     const value = this.text(key);
-    const n = Number(value);
+    // Kafka's "unlimited" LONG defaults (Long.MAX_VALUE) are clamped to the largest exact JavaScript integer.
+    const n = spec.kind === 'long' && /^\d+$/.test(value) && BigInt(value) <= JAVA_LONG_MAX ? Math.min(Number(value), Number.MAX_SAFE_INTEGER) : Number(value);
     if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
       throw new ConfigError(`${key}: '${value}' is not allowed; expected a whole number${describeRange(spec)}`);
     }

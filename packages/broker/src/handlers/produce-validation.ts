@@ -1,4 +1,4 @@
-import { checkBatch, ErrorCode, readBatchHeader } from '@sluice/protocol';
+import { BATCH, checkBatch, ErrorCode, readBatchHeader } from '@sluice/protocol';
 
 /** Largest value checkBatch accepts as a batch length before we compare with max.message.bytes ourselves. */
 const BATCH_LENGTH_SANITY_MAX = 2 ** 31 - 1;
@@ -21,6 +21,10 @@ export function recordsProblem(records: Buffer | null, batchBytesMax: number): R
   let at = 0;
   let index = 0;
   while (at < records.length) {
+    // Legacy message sets (magic 0/1) can be shorter than a v2 header: look at the magic byte first.
+    if (records.length - at > BATCH.MAGIC && records.readInt8(at + BATCH.MAGIC) !== 2) {
+      return { errorCode: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, message: `Record batch ${index} has magic ${records.readInt8(at + BATCH.MAGIC)}; only magic 2 batches are accepted.` };
+    }
     const checked = checkBatch(records, at, BATCH_LENGTH_SANITY_MAX);
     if (typeof checked === 'string') {
       const code = checked === 'bad-magic' ? ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT : ErrorCode.CORRUPT_MESSAGE;

@@ -156,8 +156,11 @@ test('an INT key above Java\'s Integer.MAX_VALUE is refused; a LONG key is not',
   assert.equal(withOverrides('log.retention.ms=2147483648').logRetentionMs, 2147483648);
 });
 
-test('a LONG value beyond exact JavaScript integers is refused, naming the key', () => {
-  assertRefused(['log.retention.bytes=9007199254740993'], 'log.retention.bytes', /not allowed; expected a whole number from -1 up to 9007199254740991/);
+test('a LONG value up to Java Long.MAX_VALUE is clamped to the largest exact integer; beyond it is refused', () => {
+  const config = loadBrokerConfig({ overrides: ['log.flush.interval.messages=9223372036854775807', 'log.retention.bytes=9007199254740993'] });
+  assert.equal(config.logFlushIntervalMessages, Number.MAX_SAFE_INTEGER);
+  assert.equal(config.logRetentionBytes, Number.MAX_SAFE_INTEGER);
+  assertRefused(['log.retention.bytes=9223372036854775808'], 'log.retention.bytes', /not allowed; expected a whole number from -1 up to 9007199254740991/);
 });
 
 test('unknown keys are reported once each, from file and overrides alike, and do not fail', () => {

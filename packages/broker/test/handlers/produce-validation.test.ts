@@ -83,9 +83,7 @@ test('magic 1 is UNSUPPORTED_FOR_MESSAGE_FORMAT', () => {
   assert.match(result?.message ?? '', /magic 2/);
 });
 
-test('a real magic 1 message set shorter than a v2 header gets the same code as a longer one', {
-  todo: 'checkBatch reports a legacy message shorter than 61 bytes as truncated, so recordsProblem answers CORRUPT_MESSAGE instead of the magic error',
-}, () => {
+test('a real magic 1 message set shorter than a v2 header gets the same code as a longer one', () => {
   // One legacy v1 message, 35 bytes: offset 0, size 23, crc (left zero: magic is checked first),
   // magic 1 at byte 16 as in v2, attributes 0, timestamp 0, null key, value "v".
   const v1 = Buffer.alloc(35);

@@ -7,3 +7,4 @@ export { InconsistentTopicId, InvariantError, OffsetOutOfRange, StorageFailure }
 export { readPartitionTopicId } from './log/dir-files.js';
 export { PartitionLog, type AppendResult, type PartitionLogOptions, type TimestampAndOffset } from './log/partition-log.js';
 export type { ReadOptions, ReadResult } from './log/read.js';
+export { QuorumStore, type QuorumChange, type QuorumEntry, type QuorumHardState, type QuorumSnapshot, type QuorumState } from './state-store/quorum-store.js';

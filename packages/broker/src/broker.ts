@@ -32,8 +32,8 @@ export class Broker {
     this.partitions = new PartitionRegistry(config, logger);
     this.partitions.openAll(metadata.topics());
     const admin = new TopicAdmin(config, metadata, this.partitions, logger);
-    const listener = config.listeners[0]!;
-    const advertisedListener = config.advertisedListeners[0]!;
+    const listener = config.brokerListener!;
+    const advertisedListener = config.advertisedListeners[0] ?? listener;
     const services: BrokerServices = {
       config, metadata, partitions: this.partitions, admin, logger,
       advertised: { host: advertisedListener.host, port: advertisedListener.port },

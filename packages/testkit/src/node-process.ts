@@ -13,8 +13,10 @@ export interface NodeOptions {
   configFile?: string;
   /** Extra `key=value` overrides. */
   overrides?: string[];
-  /** Port to listen on; a free one when omitted. */
+  /** Kafka port to listen on; a free one when omitted. */
   port?: number;
+  /** Controller (quorum) port; a free one when omitted. */
+  controllerPort?: number;
   startTimeoutMs?: number;
 }
 
@@ -31,13 +33,15 @@ export class NodeProcess {
 
   static async start(options: NodeOptions): Promise<NodeProcess> {
     const port = options.port ?? await freePort();
+    const controllerPort = options.controllerPort ?? await freePort();
     const args = [SLUICE_BIN, 'server', 'start', ...(options.configFile ? [options.configFile] : []),
-      '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`,
+      '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      '--override', `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
       '--override', `log.dirs=${options.dataDir}`,
       '--override', 'log.format=json',
       ...(options.overrides ?? []).flatMap((o) => ['--override', o])];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const node = new NodeProcess(child, port, options);
+    const node = new NodeProcess(child, port, { ...options, controllerPort });
     await node.waitForOutput(/"msg":"broker started"/, options.startTimeoutMs ?? 20_000);
     return node;
   }

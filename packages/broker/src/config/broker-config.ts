@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseListeners, type Listener } from './listeners.js';
+import { parseQuorumVoters, type QuorumVoter } from './quorum-voters.js';
 import { ConfigError, parseOverride, parseProperties } from './properties.js';
 
 /** How a config value is read and checked. */
@@ -22,8 +23,21 @@ const JAVA_LONG_MAX = 2n ** 63n - 1n;
 export const BROKER_KEYS: Readonly<Record<string, KeySpec>> = {
   'node.id': { kind: 'int', default: '1', min: 0, doc: 'This node\'s id in the cluster.' },
   'broker.id': { kind: 'int', min: 0, doc: 'Alias of node.id.' },
-  listeners: { kind: 'string', default: 'PLAINTEXT://127.0.0.1:9092', doc: 'Addresses to listen on, NAME://host:port, comma-separated.' },
-  'advertised.listeners': { kind: 'string', doc: 'Addresses given to clients in Metadata; defaults to listeners.' },
+  'process.roles': { kind: 'string', default: 'broker,controller', doc: 'broker, controller, or both (combined mode).' },
+  listeners: { kind: 'string', default: 'PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093', doc: 'Addresses to listen on, NAME://host:port, comma-separated.' },
+  'advertised.listeners': { kind: 'string', doc: 'Addresses given to clients in Metadata; defaults to the broker listeners.' },
+  'controller.listener.names': { kind: 'string', default: 'CONTROLLER', doc: 'Listener names used by the controller quorum.' },
+  'controller.quorum.voters': { kind: 'string', default: '1@127.0.0.1:9093', doc: 'The metadata quorum: id@host:port of every controller, comma-separated.' },
+  'controller.quorum.election.timeout.ms': { kind: 'int', default: '1000', min: 10, doc: 'Election timeout of the metadata quorum (randomized up to twice this).' },
+  'controller.quorum.fetch.timeout.ms': { kind: 'int', default: '2000', min: 10, doc: 'A follower that hears nothing from the leader this long starts an election.' },
+  'controller.quorum.request.timeout.ms': { kind: 'int', default: '2000', min: 10, doc: 'Deadline of quorum and controller RPCs.' },
+  'metadata.log.dir': { kind: 'string', doc: 'Where the metadata quorum keeps its log; defaults to the data directory.' },
+  'metadata.log.max.record.bytes.between.snapshots': { kind: 'long', default: '20971520', min: 1, doc: 'Snapshot the metadata after this many new record bytes.' },
+  'broker.heartbeat.interval.ms': { kind: 'int', default: '2000', min: 10, doc: 'How often a broker heartbeats to the controller.' },
+  'broker.session.timeout.ms': { kind: 'int', default: '9000', min: 10, doc: 'A broker without a heartbeat this long is fenced.' },
+  'unclean.leader.election.enable': { kind: 'bool', default: 'false', doc: 'Let a replica outside the ISR become leader (may lose acknowledged data).' },
+  'auto.leader.rebalance.enable': { kind: 'bool', default: 'true', doc: 'Move leadership back to preferred replicas.' },
+  'leader.imbalance.check.interval.seconds': { kind: 'int', default: '300', min: 1, doc: 'How often preferred leaders are checked.' },
   'log.dirs': { kind: 'string', doc: 'Data directory (one supported); defaults to log.dir.' },
   'log.dir': { kind: 'string', default: './data', doc: 'Data directory when log.dirs is unset.' },
   'num.partitions': { kind: 'int', default: '1', min: 1, doc: 'Partitions of an auto-created topic or a CreateTopics request that leaves it to the broker.' },
@@ -55,8 +69,26 @@ export const BROKER_KEYS: Readonly<Record<string, KeySpec>> = {
 /** The typed broker configuration after defaults and derivations. */
 export interface BrokerConfig {
   nodeId: number;
+  /** Which roles this process runs (process.roles). */
+  processRoles: { broker: boolean; controller: boolean };
   listeners: Listener[];
+  /** The listener Kafka clients use (the first not named in controller.listener.names), if the broker role runs. */
+  brokerListener: Listener | null;
+  /** The listener the quorum uses, if the controller role runs. */
+  controllerListener: Listener | null;
+  /** Broker listeners as given to clients. */
   advertisedListeners: Listener[];
+  quorumVoters: QuorumVoter[];
+  quorumElectionTimeoutMs: number;
+  quorumFetchTimeoutMs: number;
+  quorumRequestTimeoutMs: number;
+  metadataLogDir: string;
+  metadataSnapshotRecordBytes: number;
+  brokerHeartbeatIntervalMs: number;
+  brokerSessionTimeoutMs: number;
+  uncleanLeaderElectionEnable: boolean;
+  autoLeaderRebalanceEnable: boolean;
+  leaderImbalanceCheckIntervalMs: number;
   logDir: string;
   numPartitions: number;
   autoCreateTopicsEnable: boolean;
@@ -112,13 +144,11 @@ export function loadBrokerConfig(options: LoadOptions): BrokerConfig {
 }
 
 function buildConfig(r: ConfigReader): BrokerConfig {
-  const listeners = parseListeners('listeners', r.string('listeners'));
-  const advertised = r.has('advertised.listeners') ? parseListeners('advertised.listeners', r.string('advertised.listeners')) : listeners;
+  const logDir = firstLogDir(r);
   return {
     nodeId: r.has('node.id') || !r.has('broker.id') ? r.int('node.id') : r.int('broker.id'),
-    listeners,
-    advertisedListeners: advertised,
-    logDir: firstLogDir(r),
+    ...roleSettings(r),
+    logDir,
     numPartitions: r.int('num.partitions'),
     autoCreateTopicsEnable: r.bool('auto.create.topics.enable'),
     defaultReplicationFactor: r.int('default.replication.factor'),
@@ -139,8 +169,51 @@ function buildConfig(r: ConfigReader): BrokerConfig {
     logFormat: r.has('log.format') ? (r.string('log.format') as 'json' | 'pretty') : undefined,
     logLevel: r.string('log.level'),
     fetchMaxBytes: r.int('fetch.max.bytes'),
+    quorumElectionTimeoutMs: r.int('controller.quorum.election.timeout.ms'),
+    quorumFetchTimeoutMs: r.int('controller.quorum.fetch.timeout.ms'),
+    quorumRequestTimeoutMs: r.int('controller.quorum.request.timeout.ms'),
+    metadataLogDir: r.has('metadata.log.dir') ? r.string('metadata.log.dir') : logDir,
+    metadataSnapshotRecordBytes: r.int('metadata.log.max.record.bytes.between.snapshots'),
+    brokerHeartbeatIntervalMs: r.int('broker.heartbeat.interval.ms'),
+    brokerSessionTimeoutMs: r.int('broker.session.timeout.ms'),
+    uncleanLeaderElectionEnable: r.bool('unclean.leader.election.enable'),
+    autoLeaderRebalanceEnable: r.bool('auto.leader.rebalance.enable'),
+    leaderImbalanceCheckIntervalMs: r.int('leader.imbalance.check.interval.seconds') * 1000,
     raw: r.raw,
   };
+}
+
+type RoleSettings = Pick<BrokerConfig, 'processRoles' | 'listeners' | 'brokerListener' | 'controllerListener' | 'advertisedListeners' | 'quorumVoters'>;
+
+/** process.roles, the listeners each role uses, and the quorum voters, checked against each other. */
+function roleSettings(r: ConfigReader): RoleSettings {
+  const roles = r.string('process.roles').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (roles.length === 0 || roles.some((role) => role !== 'broker' && role !== 'controller')) {
+    throw new ConfigError(`process.roles: '${r.string('process.roles')}' is not allowed; expected broker, controller, or broker,controller`);
+  }
+  const processRoles = { broker: roles.includes('broker'), controller: roles.includes('controller') };
+  const nodeId = r.has('node.id') || !r.has('broker.id') ? r.int('node.id') : r.int('broker.id');
+  const listeners = parseListeners('listeners', r.string('listeners'));
+  const controllerNames = new Set(r.string('controller.listener.names').split(',').map((s) => s.trim().toUpperCase()));
+  const brokerListener = listeners.find((l) => !controllerNames.has(l.name)) ?? null;
+  const controllerListener = listeners.find((l) => controllerNames.has(l.name)) ?? null;
+  const quorumVoters = parseQuorumVoters(r.string('controller.quorum.voters'));
+  const isVoter = quorumVoters.some((v) => v.id === nodeId);
+  if (processRoles.broker && !brokerListener) {
+    throw new ConfigError(`listeners: '${r.string('listeners')}' has no broker listener (one not named in controller.listener.names) for process.roles=${roles.join(',')}`);
+  }
+  if (processRoles.controller && !controllerListener) {
+    throw new ConfigError(`listeners: '${r.string('listeners')}' has no listener named in controller.listener.names (${[...controllerNames].join(',')}) for the controller role`);
+  }
+  if (processRoles.controller !== isVoter) {
+    throw new ConfigError(processRoles.controller
+      ? `controller.quorum.voters: node.id ${nodeId} runs the controller role but is not listed among the voters`
+      : `controller.quorum.voters: node.id ${nodeId} is listed as a voter but process.roles has no controller`);
+  }
+  const advertisedListeners = r.has('advertised.listeners')
+    ? parseListeners('advertised.listeners', r.string('advertised.listeners'))
+    : listeners.filter((l) => !controllerNames.has(l.name));
+  return { processRoles, listeners, brokerListener, controllerListener, advertisedListeners, quorumVoters };
 }
 
 function firstLogDir(r: ConfigReader): string {

@@ -43,9 +43,20 @@ function assertRefused(overrides: string[], key: string, allowed: RegExp): void 
 test('with no file and no overrides every value is Kafka\'s default', () => {
   const c = loadBrokerConfig({});
   const listener = { name: 'PLAINTEXT', host: '127.0.0.1', port: 9092 };
+  const controller = { name: 'CONTROLLER', host: '127.0.0.1', port: 9093 };
   assert.equal(c.nodeId, 1);
-  assert.deepEqual(c.listeners, [listener]);
+  assert.deepEqual(c.processRoles, { broker: true, controller: true });
+  assert.deepEqual(c.listeners, [listener, controller]);
+  assert.deepEqual(c.brokerListener, listener);
+  assert.deepEqual(c.controllerListener, controller);
   assert.deepEqual(c.advertisedListeners, [listener]);
+  assert.deepEqual(c.quorumVoters, [{ id: 1, host: '127.0.0.1', port: 9093 }]);
+  assert.equal(c.metadataLogDir, './data');
+  assert.equal(c.brokerHeartbeatIntervalMs, 2000);
+  assert.equal(c.brokerSessionTimeoutMs, 9000);
+  assert.equal(c.quorumElectionTimeoutMs, 1000);
+  assert.equal(c.uncleanLeaderElectionEnable, false);
+  assert.equal(c.autoLeaderRebalanceEnable, true);
   assert.equal(c.logDir, './data');
   assert.equal(c.numPartitions, 1);
   assert.equal(c.autoCreateTopicsEnable, true);
@@ -71,7 +82,7 @@ test('with no file and no overrides every value is Kafka\'s default', () => {
 });
 
 test('a properties file sets values and an override of the same key wins', () => {
-  const file = propertiesFile('# test\nnode.id=4\nnum.partitions=3\nlog.dir=/var/sluice\nauto.create.topics.enable=false\n');
+  const file = propertiesFile('# test\nnode.id=4\ncontroller.quorum.voters=4@127.0.0.1:9093\nnum.partitions=3\nlog.dir=/var/sluice\nauto.create.topics.enable=false\n');
   const c = loadBrokerConfig({ file, overrides: ['num.partitions=6', 'log.level=debug'] });
   assert.equal(c.nodeId, 4);
   assert.equal(c.numPartitions, 6);
@@ -105,10 +116,10 @@ test('log.dirs wins over log.dir, and more than one directory is refused', () =>
   assertRefused(['log.dirs=/a,/b'], 'log.dirs', /exactly one directory/);
 });
 
-test('advertised.listeners defaults to listeners and can differ from them', () => {
-  const same = withOverrides('listeners=PLAINTEXT://0.0.0.0:19092');
+test('advertised.listeners defaults to the broker listeners and can differ from them', () => {
+  const same = withOverrides('listeners=PLAINTEXT://0.0.0.0:19092,CONTROLLER://0.0.0.0:19093');
   assert.deepEqual(same.advertisedListeners, [{ name: 'PLAINTEXT', host: '0.0.0.0', port: 19092 }]);
-  const split = withOverrides('listeners=PLAINTEXT://0.0.0.0:19092', 'advertised.listeners=PLAINTEXT://broker.example:9092');
+  const split = withOverrides('listeners=PLAINTEXT://0.0.0.0:19092', 'process.roles=broker', 'node.id=2', 'advertised.listeners=PLAINTEXT://broker.example:9092');
   assert.deepEqual(split.listeners, [{ name: 'PLAINTEXT', host: '0.0.0.0', port: 19092 }]);
   assert.deepEqual(split.advertisedListeners, [{ name: 'PLAINTEXT', host: 'broker.example', port: 9092 }]);
 });
@@ -119,8 +130,8 @@ test('listener errors name the key they came from', () => {
 });
 
 test('broker.id is an alias of node.id, and node.id wins when both are set', () => {
-  assert.equal(withOverrides('broker.id=9').nodeId, 9);
-  assert.equal(withOverrides('broker.id=9', 'node.id=2').nodeId, 2);
+  assert.equal(withOverrides('broker.id=9', 'controller.quorum.voters=9@127.0.0.1:9093').nodeId, 9);
+  assert.equal(withOverrides('broker.id=9', 'node.id=2', 'controller.quorum.voters=2@127.0.0.1:9093').nodeId, 2);
   assertRefused(['broker.id=x'], 'broker.id', /whole number/);
 });
 
@@ -189,4 +200,18 @@ test('a missing file is a ConfigError naming the path', () => {
 
 test('an override without = is a ConfigError', () => {
   assert.throws(() => withOverrides('node.id'), ConfigError);
+});
+
+test('process.roles, listeners and voters are checked against each other', () => {
+  assertRefused(['process.roles=worker'], 'process.roles', /expected broker, controller, or broker,controller/);
+  assertRefused(['listeners=CONTROLLER://127.0.0.1:9093'], 'listeners', /no broker listener/);
+  assertRefused(['listeners=PLAINTEXT://127.0.0.1:9092'], 'listeners', /no listener named in controller.listener.names/);
+  assertRefused(['node.id=2'], 'controller.quorum.voters', /node.id 2 runs the controller role but is not listed/);
+  assertRefused(['process.roles=broker'], 'controller.quorum.voters', /node.id 1 is listed as a voter but process.roles has no controller/);
+  assertRefused(['controller.quorum.voters=1@h'], 'controller.quorum.voters', /not id@host:port/);
+  assertRefused(['controller.quorum.voters=1@h:1,1@h:2'], 'controller.quorum.voters', /names a voter id twice/);
+  const broker = withOverrides('process.roles=broker', 'node.id=4', 'listeners=PLAINTEXT://127.0.0.1:9094', 'controller.quorum.voters=1@127.0.0.1:9093,2@127.0.0.1:9095');
+  assert.deepEqual(broker.processRoles, { broker: true, controller: false });
+  assert.equal(broker.controllerListener, null);
+  assert.deepEqual(broker.quorumVoters.map((v) => v.id), [1, 2]);
 });

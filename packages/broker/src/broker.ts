@@ -27,8 +27,8 @@ export class Broker {
   private readonly timers: NodeJS.Timeout[] = [];
   private boundPort = 0;
 
-  private constructor(private readonly config: BrokerConfig, private readonly logger: Logger) {
-    const metadata = LocalMetadata.open(config.logDir);
+  private constructor(private readonly config: BrokerConfig, private readonly logger: Logger, clusterId: string) {
+    const metadata = LocalMetadata.open(config.logDir, clusterId);
     this.partitions = new PartitionRegistry(config, logger);
     this.partitions.openAll(metadata.topics());
     const admin = new TopicAdmin(config, metadata, this.partitions, logger);
@@ -51,9 +51,9 @@ export class Broker {
 
   private readonly services: BrokerServices;
 
-  /** Opens storage and starts serving. */
-  static async start(config: BrokerConfig, logger: Logger): Promise<Broker> {
-    const broker = new Broker(config, logger);
+  /** Opens storage and starts serving, for the cluster id the data directory was formatted with. */
+  static async start(config: BrokerConfig, logger: Logger, clusterId: string): Promise<Broker> {
+    const broker = new Broker(config, logger, clusterId);
     broker.boundPort = await broker.server.start();
     if (broker.services.advertised.port === 0) broker.services.advertised.port = broker.boundPort;
     broker.startMaintenance();

@@ -1,12 +1,14 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { serverStartCommand } from './commands/server-start.js';
+import { storageCommands } from './commands/storage.js';
 
 /** The one entry point: `sluice <command>`. */
 export async function main(argv: string[]): Promise<void> {
   await yargs(argv)
     .scriptName('sluice')
     .command('server', 'Run a Sluice node', (y) => y.command(serverStartCommand).demandCommand(1, 'name a server command: start'))
+    .command('storage', 'Format data directories (like kafka-storage.sh)', storageCommands)
     .demandCommand(1, 'name a command')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': false })

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
@@ -20,6 +21,15 @@ export interface NodeOptions {
   startTimeoutMs?: number;
 }
 
+/** A node started from a config file must be formatted first (`sluice storage format`), as in Kafka. */
+function formatOnce(configFile: string, dataDir: string, overrides: string[]): void {
+  if (existsSync(`${dataDir}/meta.properties`)) return;
+  const clusterId = spawnSync(process.execPath, [SLUICE_BIN, 'storage', 'random-uuid'], { encoding: 'utf8' }).stdout.trim();
+  const result = spawnSync(process.execPath, [SLUICE_BIN, 'storage', 'format', '-t', clusterId, '-c', configFile,
+    ...overrides.flatMap((o) => ['--override', o])], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`sluice storage format failed: ${result.stderr}`);
+}
+
 /** A real Sluice node process on 127.0.0.1, started through bin/sluice, with its output captured. */
 export class NodeProcess {
   private output = '';
@@ -34,12 +44,16 @@ export class NodeProcess {
   static async start(options: NodeOptions): Promise<NodeProcess> {
     const port = options.port ?? await freePort();
     const controllerPort = options.controllerPort ?? await freePort();
+    const overrides = [
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+      `log.dirs=${options.dataDir}`,
+      'log.format=json',
+      ...(options.overrides ?? []),
+    ];
+    if (options.configFile) formatOnce(options.configFile, options.dataDir, overrides);
     const args = [SLUICE_BIN, 'server', 'start', ...(options.configFile ? [options.configFile] : []),
-      '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      '--override', `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      '--override', `log.dirs=${options.dataDir}`,
-      '--override', 'log.format=json',
-      ...(options.overrides ?? []).flatMap((o) => ['--override', o])];
+      ...overrides.flatMap((o) => ['--override', o])];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const node = new NodeProcess(child, port, { ...options, controllerPort });
     await node.waitForOutput(/"msg":"broker started"/, options.startTimeoutMs ?? 20_000);

@@ -36,7 +36,8 @@ export class LocalMetadata {
   private readonly topicsByName = new Map<string, TopicInfo>();
   private constructor(private readonly dir: string, readonly clusterId: string) {}
 
-  static open(dir: string): LocalMetadata {
+  /** Opens the metadata in `dir` for the cluster named in the directory's meta.properties. */
+  static open(dir: string, clusterId: string): LocalMetadata {
     mkdirSync(dir, { recursive: true });
     let file: MetadataFile | null = null;
     try {
@@ -44,7 +45,10 @@ export class LocalMetadata {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${join(dir, FILE_NAME)}`, { cause: err });
     }
-    const metadata = new LocalMetadata(dir, file?.clusterId ?? randomUuid());
+    if (file && file.clusterId !== clusterId) {
+      throw new Error(`${join(dir, FILE_NAME)} belongs to cluster ${file.clusterId}, not ${clusterId}`);
+    }
+    const metadata = new LocalMetadata(dir, clusterId);
     for (const t of file?.topics ?? []) {
       metadata.topicsByName.set(t.name, { ...t, configs: new Map(Object.entries(t.configs)) });
     }

@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { LocalMetadata, randomUuid } from '../../src/metadata/local-metadata.js';
 
+const CLUSTER_ID = 'MkU3OEVBNTcwNTJENDM2Qg';
+
 const FILE_NAME = 'sluice-metadata.json';
 const BASE64URL_UUID = /^[A-Za-z0-9_-]{22}$/;
 
@@ -25,22 +27,22 @@ function tempDir(t: TestContext): string {
 
 test('open on an empty directory creates the file with a cluster id', (t) => {
   const dir = join(tempDir(t), 'nested', 'data');
-  const metadata = LocalMetadata.open(dir);
-  assert.match(metadata.clusterId, BASE64URL_UUID);
+  const metadata = LocalMetadata.open(dir, CLUSTER_ID);
+  assert.equal(metadata.clusterId, CLUSTER_ID);
   assert.deepEqual(metadata.topics(), []);
   const file = JSON.parse(readFileSync(join(dir, FILE_NAME), 'utf8')) as { version: number; clusterId: string; topics: unknown[] };
   assert.deepEqual(file, { version: 1, clusterId: metadata.clusterId, topics: [] });
-  assert.equal(LocalMetadata.open(dir).clusterId, metadata.clusterId);
+  assert.equal(LocalMetadata.open(dir, CLUSTER_ID).clusterId, metadata.clusterId);
 });
 
 test('added topics, partition counts and configs survive a re-open', (t) => {
   const dir = tempDir(t);
-  const first = LocalMetadata.open(dir);
+  const first = LocalMetadata.open(dir, CLUSTER_ID);
   const orders = first.addTopic({ name: 'orders', partitionCount: 3, configs: new Map([['retention.ms', '60000']]) });
   first.addTopic({ name: 'events', partitionCount: 1, configs: new Map() });
   first.setPartitionCount('events', 4);
 
-  const second = LocalMetadata.open(dir);
+  const second = LocalMetadata.open(dir, CLUSTER_ID);
   assert.equal(second.clusterId, first.clusterId);
   assert.deepEqual(second.topics().map((x) => x.name).sort(), ['events', 'orders']);
   const reopened = second.topic('orders')!;
@@ -53,33 +55,33 @@ test('added topics, partition counts and configs survive a re-open', (t) => {
 
 test('a removed topic stays removed after a re-open', (t) => {
   const dir = tempDir(t);
-  const first = LocalMetadata.open(dir);
+  const first = LocalMetadata.open(dir, CLUSTER_ID);
   const gone = first.addTopic({ name: 'gone', partitionCount: 1, configs: new Map() });
   first.addTopic({ name: 'kept', partitionCount: 1, configs: new Map() });
   first.removeTopic('gone');
   assert.equal(first.topic('gone'), undefined);
 
-  const second = LocalMetadata.open(dir);
+  const second = LocalMetadata.open(dir, CLUSTER_ID);
   assert.equal(second.topic('gone'), undefined);
   assert.equal(second.topicById(gone.topicId), undefined);
   assert.deepEqual(second.topics().map((x) => x.name), ['kept']);
 });
 
 test('setPartitionCount on an unknown topic throws', (t) => {
-  const metadata = LocalMetadata.open(tempDir(t));
+  const metadata = LocalMetadata.open(tempDir(t), CLUSTER_ID);
   assert.throws(() => metadata.setPartitionCount('missing', 2), /unknown topic missing/);
 });
 
 test('topic ids are 22-character base64url and a re-created topic gets a new id', (t) => {
   const dir = tempDir(t);
-  const metadata = LocalMetadata.open(dir);
+  const metadata = LocalMetadata.open(dir, CLUSTER_ID);
   const before = metadata.addTopic({ name: 'again', partitionCount: 1, configs: new Map() });
   metadata.removeTopic('again');
   const after = metadata.addTopic({ name: 'again', partitionCount: 1, configs: new Map() });
   assert.match(before.topicId, BASE64URL_UUID);
   assert.match(after.topicId, BASE64URL_UUID);
   assert.notEqual(after.topicId, before.topicId);
-  assert.equal(LocalMetadata.open(dir).topic('again')!.topicId, after.topicId);
+  assert.equal(LocalMetadata.open(dir, CLUSTER_ID).topic('again')!.topicId, after.topicId);
 });
 
 test('randomUuid never starts with "-" and is never the zero uuid', () => {
@@ -93,7 +95,7 @@ test('randomUuid never starts with "-" and is never the zero uuid', () => {
 
 test('no temporary file is left after changes', (t) => {
   const dir = tempDir(t);
-  const metadata = LocalMetadata.open(dir);
+  const metadata = LocalMetadata.open(dir, CLUSTER_ID);
   metadata.addTopic({ name: 't', partitionCount: 1, configs: new Map() });
   metadata.setPartitionCount('t', 2);
   metadata.removeTopic('t');
@@ -103,13 +105,19 @@ test('no temporary file is left after changes', (t) => {
 
 test('a corrupt metadata file fails open with the path named instead of being replaced', (t) => {
   const dir = tempDir(t);
-  LocalMetadata.open(dir);
+  LocalMetadata.open(dir, CLUSTER_ID);
   const path = join(dir, FILE_NAME);
   writeFileSync(path, '{"version": 1, "clusterId": "trunc');
-  assert.throws(() => LocalMetadata.open(dir), (err: unknown) => {
+  assert.throws(() => LocalMetadata.open(dir, CLUSTER_ID), (err: unknown) => {
     assert.ok(err instanceof Error);
     assert.ok(err.message.includes(path), err.message);
     return true;
   });
   assert.equal(readFileSync(path, 'utf8'), '{"version": 1, "clusterId": "trunc');
+});
+
+test('opening with another cluster id than the one recorded is refused', (t) => {
+  const dir = tempDir(t);
+  LocalMetadata.open(dir, CLUSTER_ID);
+  assert.throws(() => LocalMetadata.open(dir, 'AAAAAAAAAAAAAAAAAAAAAQ'), /belongs to cluster MkU3OEVBNTcwNTJENDM2Qg/);
 });

@@ -1,4 +1,5 @@
 import { Broker, ConfigError, createLogger, loadBrokerConfig } from '@sluice/broker';
+import { ensureFormatted, StorageFormatError } from '@sluice/cluster';
 import type { Argv, CommandModule } from 'yargs';
 
 interface ServerStartArgs {
@@ -38,7 +39,18 @@ async function startServer(args: ServerStartArgs): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   for (const key of unknownKeys) logger.warn({ key }, `unknown config key '${key}' is ignored`);
-  const broker = await Broker.start(config, logger);
+  let meta;
+  try {
+    // The no-argument quick start formats its own directory; a node started from a file must be formatted first.
+    meta = ensureFormatted(config, { autoFormat: args.config === undefined });
+  } catch (err) {
+    if (err instanceof StorageFormatError) {
+      process.stderr.write(`sluice: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const broker = await Broker.start(config, logger, meta.clusterId);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

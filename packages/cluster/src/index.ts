@@ -1,0 +1,2 @@
+export * from './meta-properties.js';
+export * from './storage-format.js';

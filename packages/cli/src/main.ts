@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { serverStartCommand } from './commands/server-start.js';
+import { metadataQuorumCommand } from './commands/metadata-quorum.js';
 import { storageCommands } from './commands/storage.js';
 
 /** The one entry point: `sluice <command>`. */
@@ -9,6 +10,7 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName('sluice')
     .command('server', 'Run a Sluice node', (y) => y.command(serverStartCommand).demandCommand(1, 'name a server command: start'))
     .command('storage', 'Format data directories (like kafka-storage.sh)', storageCommands)
+    .command(metadataQuorumCommand)
     .demandCommand(1, 'name a command')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': false })

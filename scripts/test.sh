@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh --clients
 
+echo "==> lint (eslint: strict types everywhere, purity of */src/core/**)"
+npx eslint .
+
 mapfile -t files < <(find packages/*/dist/test test/dist -name '*.test.js' 2>/dev/null | sort)
 if [ ${#files[@]} -eq 0 ]; then
   echo "no test files found" >&2

@@ -91,29 +91,32 @@ function withOptions(base: Omit<FieldSpec, 'nullableVersions' | 'tag' | 'taggedV
   };
 }
 
+/** The options type when a field is declared without options. */
+type NoOptions = Record<never, never>;
+
 /** A scalar field: `field('throttleTimeMs', 'int32', '1+')`. */
-export function field<N extends string, T extends ScalarType, O extends FieldOptions = {}>(
+export function field<N extends string, T extends ScalarType, O extends FieldOptions = NoOptions>(
   name: N, type: T, vers: string, options?: O,
 ): TypedField<N, Info<T, O>> {
   return withOptions({ name, type, versions: versions(vers) }, options ?? {}) as TypedField<N, Info<T, O>>;
 }
 
 /** An array of scalars: `scalarArray('brokerIds', 'int32', '0+')`. */
-export function scalarArray<N extends string, T extends ScalarType, O extends FieldOptions = {}>(
+export function scalarArray<N extends string, T extends ScalarType, O extends FieldOptions = NoOptions>(
   name: N, items: T, vers: string, options?: O,
 ): TypedField<N, Info<ScalarList<T>, O>> {
   return withOptions({ name, type: 'array', items, versions: versions(vers) }, options ?? {}) as TypedField<N, Info<ScalarList<T>, O>>;
 }
 
 /** An array of structs: `structArray('topics', '0+', [ ...fields ])`. */
-export function structArray<N extends string, F extends FieldSpec, O extends FieldOptions = {}>(
+export function structArray<N extends string, F extends FieldSpec, O extends FieldOptions = NoOptions>(
   name: N, vers: string, fields: readonly F[], options?: O,
 ): TypedField<N, Info<StructList<F>, O>> {
   return withOptions({ name, type: 'array', fields, versions: versions(vers) }, options ?? {}) as TypedField<N, Info<StructList<F>, O>>;
 }
 
 /** A nested struct: `struct('leader', '0+', [ ...fields ])`. Decodes to null when absent from the version or not sent. */
-export function struct<N extends string, F extends FieldSpec, O extends FieldOptions = {}>(
+export function struct<N extends string, F extends FieldSpec, O extends FieldOptions = NoOptions>(
   name: N, vers: string, fields: readonly F[], options?: O,
 ): TypedField<N, Info<StructOf<F>, O>> {
   return withOptions({ name, type: 'struct', fields, versions: versions(vers) }, options ?? {}) as TypedField<N, Info<StructOf<F>, O>>;

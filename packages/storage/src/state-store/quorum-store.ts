@@ -30,14 +30,15 @@ export interface QuorumState {
 }
 
 /**
- * One durable change, written as a single atomic, fsynced LevelDB batch in this order:
- * hard state, snapshot (which drops entries below its end offset), truncation of entries at and
- * above `truncateFrom`, then the new entries.
+ * One durable change, written as a single atomic, fsynced LevelDB batch: hard state, snapshot,
+ * deletion of entries below `logStartOffset`, deletion of entries at and above `truncateFrom`, then
+ * the new entries (the first of which must be the log end after the deletions).
  */
 export interface QuorumChange {
-  hardState?: QuorumHardState;
-  snapshot?: QuorumSnapshot;
-  truncateFrom?: number;
+  hardState?: QuorumHardState | null;
+  snapshot?: QuorumSnapshot | null;
+  logStartOffset?: number | null;
+  truncateFrom?: number | null;
   entries?: readonly QuorumEntry[];
 }
 
@@ -117,14 +118,13 @@ export class QuorumStore {
     let first = this.firstOffset;
     let end = this.endOffset;
     if (change.hardState) ops.push({ type: 'put', key: HARD_STATE_KEY, value: Buffer.from(JSON.stringify(change.hardState)) });
-    if (change.snapshot) {
-      ops.push({ type: 'put', key: SNAPSHOT_KEY, value: encodeSnapshot(change.snapshot) });
-      const dropTo = Math.min(change.snapshot.endOffset, end);
-      for (let o = first; o < dropTo; o++) ops.push({ type: 'del', key: entryKey(o) });
-      first = change.snapshot.endOffset;
-      if (end < first) end = first;
+    if (change.snapshot) ops.push({ type: 'put', key: SNAPSHOT_KEY, value: encodeSnapshot(change.snapshot) });
+    if (change.logStartOffset !== undefined && change.logStartOffset !== null && change.logStartOffset > first) {
+      for (let o = first; o < Math.min(change.logStartOffset, end); o++) ops.push({ type: 'del', key: entryKey(o) });
+      first = change.logStartOffset;
+      end = Math.max(end, first);
     }
-    if (change.truncateFrom !== undefined && change.truncateFrom < end) {
+    if (change.truncateFrom !== undefined && change.truncateFrom !== null && change.truncateFrom < end) {
       for (let o = Math.max(change.truncateFrom, first); o < end; o++) ops.push({ type: 'del', key: entryKey(o) });
       end = Math.max(change.truncateFrom, first);
     }

@@ -40,10 +40,10 @@ test('hard state, entries and truncation survive reopen', () => withDir(async (d
   await reopened.store.close();
 }));
 
-test('a snapshot drops the entries it covers and survives reopen', () => withDir(async (dir) => {
+test('a snapshot with a new log start offset drops the entries below it and survives reopen', () => withDir(async (dir) => {
   const { store } = await QuorumStore.open(dir);
   await store.write({ entries: [0, 1, 2, 3, 4].map((o) => entry(o, 1)) });
-  await store.write({ snapshot: { endOffset: 3, epoch: 1, data: new Uint8Array([9, 9]) } });
+  await store.write({ snapshot: { endOffset: 3, epoch: 1, data: new Uint8Array([9, 9]) }, logStartOffset: 3 });
   await store.write({ entries: [entry(5, 2)] });
   await store.close();
   const reopened = await QuorumStore.open(dir);
@@ -55,7 +55,7 @@ test('a snapshot drops the entries it covers and survives reopen', () => withDir
 test('a snapshot beyond the log end replaces the whole log (a follower installing it)', () => withDir(async (dir) => {
   const { store } = await QuorumStore.open(dir);
   await store.write({ entries: [entry(0, 1), entry(1, 1)] });
-  await store.write({ snapshot: { endOffset: 10, epoch: 4, data: new Uint8Array([1]) }, truncateFrom: 10 });
+  await store.write({ snapshot: { endOffset: 10, epoch: 4, data: new Uint8Array([1]) }, logStartOffset: 10, truncateFrom: 10 });
   await store.write({ entries: [entry(10, 4)] });
   await store.close();
   const reopened = await QuorumStore.open(dir);

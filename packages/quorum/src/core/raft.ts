@@ -64,6 +64,7 @@ export class Raft {
       state.leaderId = leaderId;
       becomeUnattached(state, state.epoch);
     }
+    maybeSendFetch(state);
   }
 
   /** This node's id. */

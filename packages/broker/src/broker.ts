@@ -7,57 +7,62 @@ import { deleteTopicsHandler } from './handlers/delete-topics.js';
 import { describeClusterHandler } from './handlers/describe-cluster.js';
 import { describeConfigsHandler } from './handlers/describe-configs.js';
 import { fetchHandler } from './handlers/fetch.js';
+import { incrementalAlterConfigsHandler } from './handlers/incremental-alter-configs.js';
 import { listOffsetsHandler } from './handlers/list-offsets.js';
 import { metadataHandler } from './handlers/metadata.js';
 import { produceHandler } from './handlers/produce.js';
 import { PartitionRegistry } from './log/partition-registry.js';
 import type { Logger } from './logger.js';
-import { LocalMetadata } from './metadata/local-metadata.js';
-import { TopicAdmin } from './metadata/topic-admin.js';
+import type { ClusterMetadata, TopicAdmin } from './metadata/cluster-metadata.js';
 import { KafkaServer } from './server/kafka-server.js';
-import { RequestRouter } from './server/request-router.js';
+import { RequestRouter, type ApiHandler } from './server/request-router.js';
+
+export interface BrokerOptions {
+  config: BrokerConfig;
+  logger: Logger;
+  /** The cluster metadata as this node's metadata log has it. */
+  metadata: ClusterMetadata;
+  /** Topic administration through the active controller. */
+  admin: TopicAdmin;
+  /** Handlers served besides the broker's own (e.g. DescribeQuorum from the quorum). */
+  extraHandlers?: ApiHandler[];
+}
 
 /**
- * A single Sluice node: opens its data directory (recovering every log), serves the Kafka
- * protocol on its listener, and runs retention and time-based flushing in the background.
+ * The Kafka-facing side of a node: hosts the partition replicas the metadata assigns to it
+ * (opening and recovering their logs, deleting those of deleted topics), serves the Kafka protocol
+ * on its listener, and runs retention and time-based flushing in the background.
  */
 export class Broker {
   private readonly partitions: PartitionRegistry;
   private readonly server: KafkaServer;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly unsubscribe: () => void;
   private boundPort = 0;
 
-  private constructor(private readonly config: BrokerConfig, private readonly logger: Logger, clusterId: string) {
-    const metadata = LocalMetadata.open(config.logDir, clusterId);
+  private constructor(private readonly options: BrokerOptions) {
+    const { config, logger, metadata, admin } = options;
     this.partitions = new PartitionRegistry(config, logger);
-    this.partitions.openAll(metadata.topics());
-    const admin = new TopicAdmin(config, metadata, this.partitions, logger);
-    const listener = config.brokerListener!;
-    const advertisedListener = config.advertisedListeners[0] ?? listener;
-    const services: BrokerServices = {
-      config, metadata, partitions: this.partitions, admin, logger,
-      advertised: { host: advertisedListener.host, port: advertisedListener.port },
-    };
+    const services: BrokerServices = { config, metadata, partitions: this.partitions, admin, logger };
     const router = new RequestRouter(logger);
     router.register(apiVersionsHandler(() => router.supportedApis()));
     for (const make of [metadataHandler, produceHandler, fetchHandler, listOffsetsHandler, createTopicsHandler,
-      deleteTopicsHandler, createPartitionsHandler, describeConfigsHandler, describeClusterHandler]) {
+      deleteTopicsHandler, createPartitionsHandler, describeConfigsHandler, describeClusterHandler, incrementalAlterConfigsHandler]) {
       router.register(make(services));
     }
-    this.server = new KafkaServer(listener, router, logger, config.socketRequestMaxBytes);
-    // With port 0 (tests) the advertised port is only known once bound; fix it up in start().
-    this.services = services;
+    for (const handler of options.extraHandlers ?? []) router.register(handler);
+    this.server = new KafkaServer(config.brokerListener!, router, logger, config.socketRequestMaxBytes);
+    this.partitions.removeOrphanDirectories(metadata);
+    this.unsubscribe = metadata.onChange(() => this.reconcile());
   }
 
-  private readonly services: BrokerServices;
-
-  /** Opens storage and starts serving, for the cluster id the data directory was formatted with. */
-  static async start(config: BrokerConfig, logger: Logger, clusterId: string): Promise<Broker> {
-    const broker = new Broker(config, logger, clusterId);
+  /** Opens the replicas the metadata assigns here, then starts serving. */
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const broker = new Broker(options);
+    await broker.partitions.reconcile(options.metadata);
     broker.boundPort = await broker.server.start();
-    if (broker.services.advertised.port === 0) broker.services.advertised.port = broker.boundPort;
     broker.startMaintenance();
-    logger.info({ nodeId: config.nodeId, clusterId: broker.services.metadata.clusterId, logDir: config.logDir }, 'broker started');
+    options.logger.info({ nodeId: options.config.nodeId, clusterId: options.metadata.clusterId, logDir: options.config.logDir }, 'broker started');
     return broker;
   }
 
@@ -65,29 +70,35 @@ export class Broker {
     return this.boundPort;
   }
 
+  private reconcile(): void {
+    this.partitions.reconcile(this.options.metadata).catch((err: unknown) => this.fail(err, 'opening or removing partitions failed'));
+  }
+
   private startMaintenance(): void {
+    const { config, logger } = this.options;
     this.timers.push(setInterval(() => {
       const deleted = this.partitions.enforceRetention();
-      if (deleted > 0) this.logger.info({ segments: deleted }, 'retention deleted segments');
-    }, this.config.logRetentionCheckIntervalMs));
+      if (deleted > 0) logger.info({ segments: deleted }, 'retention deleted segments');
+    }, config.logRetentionCheckIntervalMs));
     this.timers.push(setInterval(() => {
       this.partitions.flushDue().catch((err: unknown) => this.fail(err, 'flush failed'));
-    }, this.config.logFlushSchedulerIntervalMs));
+    }, config.logFlushSchedulerIntervalMs));
     for (const timer of this.timers) timer.unref();
   }
 
-  /** A failed fsync means we no longer know what is on disk: stop the node (STYLE: environment failures). */
+  /** A failed fsync or log operation means we no longer know what is on disk: stop the node (STYLE §5). */
   private fail(err: unknown, message: string): void {
-    this.logger.fatal({ err }, message);
+    this.options.logger.fatal({ err }, message);
     process.exitCode = 1;
     void this.stop();
   }
 
   /** Stops serving, flushes and closes every log (writing clean-shutdown markers). */
   async stop(): Promise<void> {
+    this.unsubscribe();
     for (const timer of this.timers) clearInterval(timer);
     await this.server.close();
     await this.partitions.closeAll();
-    this.logger.info('broker stopped');
+    this.options.logger.info('broker stopped');
   }
 }

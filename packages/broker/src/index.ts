@@ -1,4 +1,10 @@
-export { Broker } from './broker.js';
+export { Broker, type BrokerOptions } from './broker.js';
 export { loadBrokerConfig, BROKER_KEYS, type BrokerConfig, type LoadOptions } from './config/broker-config.js';
+export type { Listener } from './config/listeners.js';
+export type { QuorumVoter } from './config/quorum-voters.js';
 export { ConfigError } from './config/properties.js';
+export { TOPIC_KEYS, validateTopicConfigs } from './config/topic-config.js';
 export { createLogger, type Logger } from './logger.js';
+export * from './metadata/cluster-metadata.js';
+export { topicNameProblem } from './metadata/topic-name.js';
+export { defineHandler, type ApiHandler, type RequestContext } from './server/request-router.js';

@@ -3,3 +3,4 @@
  * machine; drivers (timers, gRPC, disk) live beside it and feed it through one queue.
  */
 export * from './core/index.js';
+export * from './driver/index.js';

@@ -1,68 +1,47 @@
 import {
   CreateTopics, ErrorCode, ZERO_UUID,
-  type CreateTopicsRequest, type CreateTopicsRequestTopic, type CreateTopicsResponse, type CreateTopicsResponseTopic,
+  type CreateTopicsRequest, type CreateTopicsResponse, type CreateTopicsResponseTopic,
 } from '@sluice/protocol';
 import { effectiveTopicConfigs } from '../config/topic-config.js';
 import { defineHandler, type ApiHandler } from '../server/request-router.js';
 import type { BrokerServices } from './broker-services.js';
 import { configSource } from './describe-configs.js';
+import { waitForMetadata } from './wait-for-metadata.js';
+
+const METADATA_WAIT_MS = 5000;
 
 /**
- * CreateTopics: one result per topic. A duplicate name within one request fails every copy with INVALID_REQUEST.
- * Per-topic codes: INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR,
- * INVALID_REPLICA_ASSIGNMENT, INVALID_CONFIG, INVALID_REQUEST.
+ * CreateTopics, forwarded to the active controller (any broker accepts it; clients never see
+ * NOT_CONTROLLER). Answers once this broker's metadata shows the new topics, so a client's next
+ * request sees them. Per-topic codes: INVALID_TOPIC_EXCEPTION, TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS,
+ * INVALID_REPLICATION_FACTOR, INVALID_REPLICA_ASSIGNMENT, INVALID_CONFIG, INVALID_REQUEST, REQUEST_TIMED_OUT.
  */
 export function createTopicsHandler(services: BrokerServices): ApiHandler {
-  return defineHandler<CreateTopicsRequest, CreateTopicsResponse>(CreateTopics, (request) => {
-    const counts = new Map<string, number>();
-    for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+  return defineHandler<CreateTopicsRequest, CreateTopicsResponse>(CreateTopics, async (request) => {
+    const outcomes = await services.admin.createTopics(request.topics.map((t) => ({
+      name: t.name, numPartitions: t.numPartitions, replicationFactor: t.replicationFactor,
+      assignments: t.assignments.map((a) => ({ partitionIndex: a.partitionIndex, brokerIds: [...a.brokerIds] })),
+      configs: t.configs.map((c) => ({ name: c.name, value: c.value ?? '' })),
+    })), request.validateOnly);
+    const created = outcomes.filter((o) => o.errorCode === ErrorCode.NONE && !request.validateOnly);
+    await waitForMetadata(services.metadata, () => created.every((o) => services.metadata.topic(o.name)?.topicId === o.topicId), METADATA_WAIT_MS);
+    // Replicas here are opened or removed before the client hears back, so its next request finds them.
+    await services.partitions.reconcile(services.metadata);
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map((t) => counts.get(t.name)! > 1
-        ? failed(t.name, ErrorCode.INVALID_REQUEST, `Create topics request from client contains multiple requests for topic ${t.name}`)
-        : createOne(services, t, request.validateOnly)),
+      topics: outcomes.map((o): CreateTopicsResponseTopic => {
+        if (o.errorCode !== ErrorCode.NONE) {
+          return { name: o.name, topicId: ZERO_UUID, errorCode: o.errorCode, errorMessage: o.errorMessage, numPartitions: -1, replicationFactor: -1, configs: null };
+        }
+        const overrides = new Map(request.topics.find((t) => t.name === o.name)?.configs.map((c) => [c.name, c.value ?? '']) ?? []);
+        return {
+          name: o.name, topicId: o.topicId === '' ? ZERO_UUID : o.topicId, errorCode: ErrorCode.NONE, errorMessage: null,
+          numPartitions: o.numPartitions, replicationFactor: o.replicationFactor,
+          configs: effectiveTopicConfigs(services.config, overrides).map((c) => ({
+            name: c.name, value: c.value, readOnly: false, configSource: configSource(c), isSensitive: false,
+          })),
+        };
+      }),
     };
   });
-}
-
-function createOne(services: BrokerServices, request: CreateTopicsRequestTopic, validateOnly: boolean): CreateTopicsResponseTopic {
-  const assignmentProblem = checkAssignments(services, request);
-  if (assignmentProblem) return failed(request.name, ErrorCode.INVALID_REPLICA_ASSIGNMENT, assignmentProblem);
-  const useAssignments = request.assignments.length > 0;
-  const result = services.admin.createTopic({
-    name: request.name,
-    numPartitions: useAssignments ? request.assignments.length : request.numPartitions,
-    replicationFactor: useAssignments ? request.assignments[0]!.brokerIds.length : request.replicationFactor,
-    configs: new Map(request.configs.map((c) => [c.name, c.value ?? ''])),
-    validateOnly,
-  });
-  if (!result.ok) return failed(request.name, result.errorCode, result.message);
-  const topic = result.value;
-  return {
-    name: topic.name,
-    topicId: topic.topicId === '' ? ZERO_UUID : topic.topicId,
-    errorCode: ErrorCode.NONE,
-    errorMessage: null,
-    numPartitions: topic.partitionCount,
-    replicationFactor: 1,
-    configs: effectiveTopicConfigs(services.config, topic.configs).map((c) => ({
-      name: c.name, value: c.value, readOnly: false, configSource: configSource(c), isSensitive: false,
-    })),
-  };
-}
-
-function checkAssignments(services: BrokerServices, request: CreateTopicsRequestTopic): string | null {
-  if (request.assignments.length === 0) return null;
-  if (request.numPartitions !== -1 || request.replicationFactor !== -1) {
-    return 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.';
-  }
-  for (const a of request.assignments) {
-    if (a.brokerIds.some((id) => id !== services.config.nodeId)) return `Replica assignment for partition ${a.partitionIndex} names an unknown broker.`;
-    if (a.brokerIds.length !== 1) return 'Replica assignment lists duplicate or too many brokers.';
-  }
-  return null;
-}
-
-function failed(name: string, errorCode: number, errorMessage: string): CreateTopicsResponseTopic {
-  return { name, topicId: ZERO_UUID, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null };
 }

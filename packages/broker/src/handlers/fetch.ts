@@ -5,7 +5,7 @@ import {
 import { OffsetOutOfRange } from '@sluice/storage';
 import type { Partition } from '../log/partition.js';
 import { defineHandler, type ApiHandler } from '../server/request-router.js';
-import type { BrokerServices } from './broker-services.js';
+import { ledPartition, type BrokerServices } from './broker-services.js';
 import { leaderEpochError } from './leader-epoch.js';
 
 interface FetchRound {
@@ -19,7 +19,7 @@ interface FetchRound {
  * Fetch: whole batches straight from segment bytes, never above the high watermark.
  * Long-polls until `minBytes` are there or `maxWaitMs` has passed (kafkajs times out at max wait + 100 ms).
  * The first batch of the first non-empty partition is returned even above the byte limits (KIP-74).
- * Per-partition codes: UNKNOWN_TOPIC_OR_PARTITION, OFFSET_OUT_OF_RANGE, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH.
+ * Per-partition codes: UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, OFFSET_OUT_OF_RANGE, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH.
  */
 export function fetchHandler(services: BrokerServices): ApiHandler {
   return defineHandler<FetchRequest, FetchResponse>(Fetch, async (request) => {
@@ -40,7 +40,7 @@ function readRound(services: BrokerServices, request: FetchRequest): FetchRound 
   const responses = request.topics.map((topic) => ({
     topic: topic.topic,
     partitions: topic.partitions.map((p) => {
-      const result = readPartition(services.partitions.get(topic.topic, p.partition), p, {
+      const result = readPartition(ledPartition(services, topic.topic, p.partition), p, {
         maxBytes: Math.min(p.partitionMaxBytes, bytesLeft),
         minOneBatch: bytes === 0,
       });
@@ -55,11 +55,11 @@ function readRound(services: BrokerServices, request: FetchRequest): FetchRound 
 }
 
 function readPartition(
-  partition: Partition | undefined,
+  partition: Partition | number,
   request: FetchRequestPartition,
   limits: { maxBytes: number; minOneBatch: boolean },
 ): FetchResponsePartition {
-  if (!partition) return emptyPartition(request.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n, -1n);
+  if (typeof partition === 'number') return emptyPartition(request.partition, partition, -1n, -1n);
   const highWatermark = partition.highWatermark;
   const logStartOffset = partition.log.logStartOffset;
   const epochError = leaderEpochError(request.currentLeaderEpoch, partition.leaderEpoch);
@@ -102,8 +102,8 @@ function requestedPartitions(services: BrokerServices, request: FetchRequest): P
   const found: Partition[] = [];
   for (const topic of request.topics) {
     for (const p of topic.partitions) {
-      const partition = services.partitions.get(topic.topic, p.partition);
-      if (partition) found.push(partition);
+      const partition = ledPartition(services, topic.topic, p.partition);
+      if (typeof partition !== 'number') found.push(partition);
     }
   }
   return found;

@@ -4,7 +4,7 @@ import {
 } from '@sluice/protocol';
 import type { Partition } from '../log/partition.js';
 import { defineHandler, type ApiHandler, type RequestContext } from '../server/request-router.js';
-import type { BrokerServices } from './broker-services.js';
+import { ledPartition, type BrokerServices } from './broker-services.js';
 import { leaderEpochError } from './leader-epoch.js';
 
 const LATEST = -1n;
@@ -15,20 +15,20 @@ const MAX_TIMESTAMP = -3n;
  * ListOffsets: latest (-1, the high watermark, which is also the last stable offset without transactions),
  * earliest (-2, the log start offset), max timestamp (-3), or the first offset whose timestamp is at or after
  * the one asked for (-1/-1 when there is none). v0 answers in the old list form.
- * Per-partition codes: UNKNOWN_TOPIC_OR_PARTITION, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH.
+ * Per-partition codes: UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH.
  */
 export function listOffsetsHandler(services: BrokerServices): ApiHandler {
   return defineHandler<ListOffsetsRequest, ListOffsetsResponse>(ListOffsets, (request, ctx) => ({
     throttleTimeMs: 0,
     topics: request.topics.map((topic) => ({
       name: topic.name,
-      partitions: topic.partitions.map((p) => lookUp(services.partitions.get(topic.name, p.partitionIndex), p, ctx)),
+      partitions: topic.partitions.map((p) => lookUp(ledPartition(services, topic.name, p.partitionIndex), p, ctx)),
     })),
   }));
 }
 
-function lookUp(partition: Partition | undefined, request: ListOffsetsRequestPartition, ctx: RequestContext): ListOffsetsResponsePartition {
-  if (!partition) return answer(request.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, ctx);
+function lookUp(partition: Partition | number, request: ListOffsetsRequestPartition, ctx: RequestContext): ListOffsetsResponsePartition {
+  if (typeof partition === 'number') return answer(request.partitionIndex, partition, null, ctx);
   const epochError = leaderEpochError(request.currentLeaderEpoch, partition.leaderEpoch);
   if (epochError !== null) return answer(request.partitionIndex, epochError, null, ctx);
   return answer(request.partitionIndex, ErrorCode.NONE, { ...offsetFor(partition, request.timestamp), leaderEpoch: partition.leaderEpoch }, ctx);

@@ -4,7 +4,7 @@ import {
 } from '@sluice/protocol';
 import { topicConfigNumber } from '../config/topic-config.js';
 import { defineHandler, type ApiHandler } from '../server/request-router.js';
-import type { BrokerServices } from './broker-services.js';
+import { ledPartition, type BrokerServices } from './broker-services.js';
 import { recordsProblem } from './produce-validation.js';
 
 const ACKS_NONE = 0;
@@ -13,7 +13,7 @@ const VALID_ACKS = new Set([-1, 0, 1]);
 /**
  * Produce: validates each partition's batches and appends them whole. acks=0 gets no response.
  * On one node the ISR is this node alone, so acks=1 and acks=all are both satisfied by the append.
- * Per-partition codes: UNKNOWN_TOPIC_OR_PARTITION, CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE,
+ * Per-partition codes: UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE,
  * UNSUPPORTED_FOR_MESSAGE_FORMAT, INVALID_REQUIRED_ACKS, KAFKA_STORAGE_ERROR.
  */
 export function produceHandler(services: BrokerServices): ApiHandler {
@@ -31,9 +31,10 @@ export function produceHandler(services: BrokerServices): ApiHandler {
 }
 
 function appendPartition(services: BrokerServices, topicName: string, request: ProduceRequestPartition): ProduceResponsePartition {
-  const partition = services.partitions.get(topicName, request.index);
-  if (!partition) return partitionError(request.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
-  const batchBytesMax = topicConfigNumber(services.config, partition.topic.configs, 'max.message.bytes');
+  const partition = ledPartition(services, topicName, request.index);
+  if (typeof partition === 'number') return partitionError(request.index, partition, null);
+  const configs = services.metadata.topic(topicName)?.configs ?? new Map<string, string>();
+  const batchBytesMax = topicConfigNumber(services.config, configs, 'max.message.bytes');
   const problem = recordsProblem(request.records, batchBytesMax);
   if (problem) return partitionError(request.index, problem.errorCode, problem.message);
   let baseOffset: bigint;

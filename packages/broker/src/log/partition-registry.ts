@@ -4,60 +4,93 @@ import { PartitionLog, readPartitionTopicId, type LogConfig } from '@sluice/stor
 import type { BrokerConfig } from '../config/broker-config.js';
 import { topicConfigNumber } from '../config/topic-config.js';
 import type { Logger } from '../logger.js';
-import type { TopicInfo } from '../metadata/local-metadata.js';
+import type { ClusterMetadata, TopicMetadata } from '../metadata/cluster-metadata.js';
 import { Partition } from './partition.js';
 
 /** Extra bytes a batch may carry beyond message.max.bytes (Kafka counts the batch header separately). */
 const BATCH_OVERHEAD_BYTES = 1024;
 
 /**
- * The partitions this broker hosts, keyed by topic name and index, each with its open log.
- * On open it deletes partition directories that belong to no current topic, or to an older
- * topic of the same name (a different topic id), so deleted data is never served again.
+ * The partition replicas this broker hosts, each with its open log, kept in line with the cluster
+ * metadata by `reconcile`: replicas assigned here are opened (and recovered), replicas of deleted
+ * topics (or an older topic of the same name, told apart by topic id) are closed and their data
+ * removed, so deleted data is never served again.
  */
 export class PartitionRegistry {
-  private readonly byTopic = new Map<string, Partition[]>();
+  private readonly byTopic = new Map<string, Map<number, Partition>>();
+  private reconciling: Promise<void> = Promise.resolve();
 
   constructor(private readonly broker: BrokerConfig, private readonly logger: Logger) {}
 
-  /** Opens (and recovers) the logs of every known topic, removing stale directories first. */
-  openAll(topics: readonly TopicInfo[]): void {
-    this.removeStaleDirectories(topics);
-    for (const topic of topics) this.openTopic(topic, 0);
-  }
-
   get(topicName: string, index: number): Partition | undefined {
-    return this.byTopic.get(topicName)?.[index];
-  }
-
-  partitionsOf(topicName: string): readonly Partition[] {
-    return this.byTopic.get(topicName) ?? [];
+    return this.byTopic.get(topicName)?.get(index);
   }
 
   all(): Partition[] {
-    return [...this.byTopic.values()].flat();
+    return [...this.byTopic.values()].flatMap((m) => [...m.values()]);
   }
 
-  /** Opens partitions [fromIndex, topic.partitionCount) of a topic (a new topic, or partitions added). */
-  openTopic(topic: TopicInfo, fromIndex: number): void {
-    const partitions = this.byTopic.get(topic.name) ?? [];
-    for (let index = fromIndex; index < topic.partitionCount; index++) {
+  /** Brings hosted replicas in line with `metadata`; calls are serialized. */
+  reconcile(metadata: ClusterMetadata): Promise<void> {
+    this.reconciling = this.reconciling.then(() => this.reconcileNow(metadata));
+    return this.reconciling;
+  }
+
+  private async reconcileNow(metadata: ClusterMetadata): Promise<void> {
+    const wanted = new Map<string, TopicMetadata>();
+    for (const topic of metadata.topics()) wanted.set(topic.name, topic);
+    for (const [name, partitions] of [...this.byTopic]) {
+      const topic = wanted.get(name);
+      for (const partition of [...partitions.values()]) {
+        const state = topic?.topicId === partition.topicId ? topic.partitions[partition.index] : undefined;
+        if (state && state.replicas.includes(this.broker.nodeId)) continue;
+        partitions.delete(partition.index);
+        this.logger.info({ topic: name, partition: partition.index, topicId: partition.topicId }, 'removing partition replica');
+        await partition.log.destroy();
+      }
+      if (partitions.size === 0) this.byTopic.delete(name);
+    }
+    for (const topic of wanted.values()) this.openTopic(topic);
+  }
+
+  private openTopic(topic: TopicMetadata): void {
+    const partitions = this.byTopic.get(topic.name) ?? new Map<number, Partition>();
+    topic.partitions.forEach((state, index) => {
+      if (!state.replicas.includes(this.broker.nodeId)) return;
+      const existing = partitions.get(index);
+      if (existing) {
+        existing.update(state);
+        return;
+      }
+      const dir = this.partitionDir(topic.name, index);
+      if (existsSync(dir) && readPartitionTopicId(dir) !== topic.topicId) {
+        this.logger.info({ dir }, 'deleting partition directory of a deleted topic');
+        rmSync(dir, { recursive: true, force: true });
+      }
       const log = PartitionLog.open({
-        dir: this.partitionDir(topic.name, index),
-        topicId: topic.topicId,
-        config: this.logConfigFor(topic),
+        dir, topicId: topic.topicId, config: this.logConfigFor(topic),
         logger: this.logger.child({ topic: topic.name, partition: index }),
       });
-      partitions[index] = new Partition({ ...topic }, index, log, 0);
-    }
-    this.byTopic.set(topic.name, partitions);
+      partitions.set(index, new Partition(topic.name, topic.topicId, index, log, state, this.broker.nodeId));
+    });
+    if (partitions.size > 0) this.byTopic.set(topic.name, partitions);
   }
 
-  /** Closes and deletes every partition of a topic, data included. */
-  async deleteTopic(topicName: string): Promise<void> {
-    const partitions = this.byTopic.get(topicName) ?? [];
-    this.byTopic.delete(topicName);
-    for (const partition of partitions) await partition.log.destroy();
+  /** Deletes partition directories that belong to no topic in `metadata` (left by a crash during deletion). */
+  removeOrphanDirectories(metadata: ClusterMetadata): void {
+    if (!existsSync(this.broker.logDir)) return;
+    for (const entry of readdirSync(this.broker.logDir, { withFileTypes: true })) {
+      const match = /^(.+)-(\d+)$/.exec(entry.name);
+      if (!entry.isDirectory() || !match) continue;
+      const dir = join(this.broker.logDir, entry.name);
+      const topicId = readPartitionTopicId(dir);
+      if (topicId === null) continue; // not a partition directory (e.g. the metadata log)
+      const topic = metadata.topic(match[1]!);
+      const state = topic?.topicId === topicId ? topic.partitions[Number(match[2])] : undefined;
+      if (state?.replicas.includes(this.broker.nodeId)) continue;
+      this.logger.info({ dir }, 'deleting partition directory of a deleted topic');
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** Applies retention to every log; returns how many segments were deleted. */
@@ -73,6 +106,7 @@ export class PartitionRegistry {
   }
 
   async closeAll(): Promise<void> {
+    await this.reconciling;
     await Promise.all(this.all().map((p) => p.log.close()));
     this.byTopic.clear();
   }
@@ -82,7 +116,7 @@ export class PartitionRegistry {
   }
 
   /** Storage settings for a topic: its overrides over the broker defaults. */
-  logConfigFor(topic: TopicInfo): LogConfig {
+  logConfigFor(topic: TopicMetadata): LogConfig {
     const n = (key: string): number => topicConfigNumber(this.broker, topic.configs, key);
     return {
       segmentBytes: n('segment.bytes'),
@@ -95,19 +129,5 @@ export class PartitionRegistry {
       segmentIndexBytesMax: this.broker.logIndexSizeMaxBytes,
       batchBytesMax: Math.max(n('max.message.bytes'), this.broker.messageMaxBytes) + BATCH_OVERHEAD_BYTES,
     };
-  }
-
-  private removeStaleDirectories(topics: readonly TopicInfo[]): void {
-    if (!existsSync(this.broker.logDir)) return;
-    const wanted = new Map<string, string>();
-    for (const t of topics) for (let i = 0; i < t.partitionCount; i++) wanted.set(`${t.name}-${i}`, t.topicId);
-    for (const entry of readdirSync(this.broker.logDir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !/^.+-\d+$/.test(entry.name)) continue;
-      const dir = join(this.broker.logDir, entry.name);
-      const topicId = wanted.get(entry.name);
-      if (topicId !== undefined && readPartitionTopicId(dir) === topicId) continue;
-      this.logger.info({ dir }, 'deleting partition directory of a deleted topic');
-      rmSync(dir, { recursive: true, force: true });
-    }
   }
 }

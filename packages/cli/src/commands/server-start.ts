@@ -1,5 +1,5 @@
-import { Broker, ConfigError, createLogger, loadBrokerConfig } from '@sluice/broker';
-import { ensureFormatted, StorageFormatError } from '@sluice/cluster';
+import { ConfigError, createLogger, loadBrokerConfig } from '@sluice/broker';
+import { ensureFormatted, SluiceNode, StorageFormatError } from '@sluice/cluster';
 import type { Argv, CommandModule } from 'yargs';
 
 interface ServerStartArgs {
@@ -50,13 +50,13 @@ async function startServer(args: ServerStartArgs): Promise<void> {
     }
     throw err;
   }
-  const broker = await Broker.start(config, logger, meta.clusterId);
+  const node = await SluiceNode.start(config, logger, meta);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    broker.stop().then(() => process.exit(process.exitCode ?? 0), (err: unknown) => {
+    node.stop().then(() => process.exit(process.exitCode ?? 0), (err: unknown) => {
       logger.fatal({ err }, 'shutdown failed');
       process.exit(1);
     });

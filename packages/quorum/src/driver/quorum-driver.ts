@@ -1,15 +1,14 @@
 import { randomInt } from 'node:crypto';
 import type { RaftConfig, Logger } from '../core/config.js';
-import type { Envelope, RaftMessage } from '../core/messages.js';
+import type { Envelope, RaftMessage, RaftRequest } from '../core/messages.js';
 import { isRequest } from '../core/messages.js';
 import { Raft } from '../core/raft.js';
 import type { PersistedState, Ready, Snapshot } from '../core/ready.js';
 import { mustSync } from '../core/ready.js';
 import type { QuorumStatus } from '../core/status.js';
 
-/** A request the core sends, and the kinds that can answer it. */
-export type RaftRequest = Extract<RaftMessage, { kind: `${string}Request` }>;
-export type RaftResponse = Extract<RaftMessage, { kind: `${string}Response` }>;
+/** A message that answers a request. */
+export type RaftResponse = Exclude<RaftMessage, RaftRequest>;
 
 /** How the driver reaches other quorum members. Implementations put a deadline on every call. */
 export interface QuorumTransport {

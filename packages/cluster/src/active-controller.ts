@@ -1,0 +1,169 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { validateTopicConfigs, type BrokerConfig, type Logger } from '@sluice/broker';
+import {
+  alterPartition, BrokerSessions, createPartitions, createTopics, deleteTopics, fenceExpired, heartbeat,
+  incrementalAlterConfigs, planOfflineLeaderElection, planPreferredLeaderElection, registerBroker,
+  type AlterConfigsResource, type AlterPartitionRequest, type AlterPartitionResult, type CreatableTopic, type CreateTopicResult,
+  type CreatePartitionsTopic, type DeletableTopic, type HeartbeatRequest, type MetadataImage, type MetadataRecord,
+  type RegisterBrokerRequest,
+} from '@sluice/controller';
+import { NotLeaderError, type QuorumDriver } from '@sluice/quorum';
+import { encodeRecords } from './metadata-entries.js';
+import type { MetadataState } from './metadata-state.js';
+
+/** How long one controller operation may wait for its records to commit. */
+const COMMIT_TIMEOUT_MS = 10_000;
+
+/** A planner's result: records to commit as one entry, and what to answer once they are committed. */
+interface Plan<T> {
+  records: MetadataRecord[];
+  result: T;
+}
+
+/**
+ * The controller logic of the quorum leader. Operations run one at a time: each plans against
+ * the image (which, since the previous operation waited for its commit, includes everything this
+ * controller proposed), proposes its records as one quorum entry, and answers only once that entry
+ * is committed and applied. Broker sessions live only here, and start afresh when a node becomes
+ * leader (every live broker gets a full session timeout to heartbeat to it).
+ */
+export class ActiveController {
+  private queue: Promise<unknown> = Promise.resolve();
+  private sessions = BrokerSessions.EMPTY;
+  /** Metadata offset at which each broker's current registration committed: it is caught up past it. */
+  private readonly registeredAt = new Map<number, number>();
+  private wasLeader = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly config: BrokerConfig,
+    private readonly state: MetadataState,
+    private readonly driver: QuorumDriver,
+    private readonly logger: Logger,
+  ) {}
+
+  get isLeader(): boolean {
+    return this.driver.status().role === 'leader';
+  }
+
+  get leaderId(): number {
+    return this.driver.status().leaderId ?? -1;
+  }
+
+  start(): void {
+    this.timers.push(setInterval(() => this.checkSessions(), Math.max(50, Math.floor(this.config.brokerHeartbeatIntervalMs / 2))));
+    if (this.config.autoLeaderRebalanceEnable) {
+      this.timers.push(setInterval(() => this.rebalanceLeaders(), this.config.leaderImbalanceCheckIntervalMs));
+    }
+    for (const t of this.timers) t.unref();
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+  }
+
+  /** Runs one operation after the previous ones, committing its records before resolving. */
+  private run<T>(plan: (image: MetadataImage) => Plan<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      if (!this.isLeader) throw new NotLeaderError(this.leaderId === -1 ? null : this.leaderId, this.driver.status().epoch);
+      const { records, result } = plan(this.state.image);
+      if (records.length > 0) await this.driver.propose([encodeRecords(records)], COMMIT_TIMEOUT_MS);
+      return result;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  registerBroker(request: RegisterBrokerRequest): Promise<{ errorCode: number; errorMessage: string | null; brokerEpoch: bigint }> {
+    return this.run((image) => {
+      // The broker epoch is the metadata offset at registration: unique and increasing, as in KRaft.
+      const result = registerBroker(image, request, BigInt(this.state.appliedEndOffset));
+      return { records: result.records, result };
+    }).then((result) => {
+      this.registeredAt.set(request.brokerId, this.state.appliedEndOffset);
+      if (result.errorCode === 0) this.sessions = this.sessions.touch({ brokerId: request.brokerId, brokerEpoch: result.brokerEpoch, nowMs: Date.now() });
+      return result;
+    });
+  }
+
+  heartbeat(request: Omit<HeartbeatRequest, 'caughtUp'> & { metadataOffset: number }): Promise<{ errorCode: number; isFenced: boolean; shouldShutDown: boolean; caughtUp: boolean }> {
+    return this.run((image) => {
+      const caughtUp = request.metadataOffset >= (this.registeredAt.get(request.brokerId) ?? 0);
+      const result = heartbeat(image, this.sessions, { ...request, caughtUp }, Date.now());
+      this.sessions = result.sessions;
+      const unfencing = result.records.some((r) => r.type === 'UnfenceBrokerRecord');
+      // A broker coming back may be the only eligible leader of partitions left offline.
+      const after = unfencing ? image.applyAll(result.records) : image;
+      const elections = unfencing ? planOfflineLeaderElection(after, {}).records : [];
+      return { records: [...result.records, ...elections], result: { errorCode: result.errorCode, isFenced: result.isFenced, shouldShutDown: result.shouldShutDown, caughtUp } };
+    });
+  }
+
+  alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResult> {
+    return this.run((image) => {
+      const result = alterPartition(image, request, this.sessions.shuttingDown(image));
+      return { records: result.ok ? result.records : [], result };
+    });
+  }
+
+  createTopics(topics: CreatableTopic[], validateOnly: boolean): Promise<CreateTopicResult[]> {
+    return this.run((image) => {
+      const planned = createTopics(image, topics, {
+        defaultPartitions: this.config.numPartitions,
+        defaultReplicationFactor: this.config.defaultReplicationFactor,
+        validateConfig: (_resource, name, value) => validateTopicConfigs(new Map([[name, value]])),
+        newUuid: () => randomBytes(16).toString('base64url'),
+        randomInt: (bound) => randomInt(bound),
+      });
+      return { records: validateOnly ? [] : planned.records, result: planned.results };
+    });
+  }
+
+  deleteTopics(topics: DeletableTopic[]): Promise<ReturnType<typeof deleteTopics>['results']> {
+    return this.run((image) => {
+      const planned = deleteTopics(image, topics);
+      return { records: planned.records, result: planned.results };
+    });
+  }
+
+  createPartitions(topics: CreatePartitionsTopic[], validateOnly: boolean): Promise<ReturnType<typeof createPartitions>['results']> {
+    return this.run((image) => {
+      const planned = createPartitions(image, topics, { randomInt: (bound) => randomInt(bound) });
+      return { records: validateOnly ? [] : planned.records, result: planned.results };
+    });
+  }
+
+  alterConfigs(resources: AlterConfigsResource[], validateOnly: boolean): Promise<ReturnType<typeof incrementalAlterConfigs>['results']> {
+    return this.run((image) => {
+      const planned = incrementalAlterConfigs(image, resources, (resource, name, value) =>
+        resource.resourceType === 'topic' ? validateTopicConfigs(new Map([[name, value]])) : `Broker config ${name} cannot be changed at runtime.`);
+      return { records: validateOnly ? [] : planned.records, result: planned.results };
+    });
+  }
+
+  /** Fences brokers whose session expired, and elects new leaders for what they led. */
+  private checkSessions(): void {
+    const leader = this.isLeader;
+    if (leader && !this.wasLeader) {
+      // A new active controller has heard from nobody yet: give every live broker a full session.
+      this.sessions = BrokerSessions.EMPTY;
+      for (const b of this.state.image.liveBrokers()) this.sessions = this.sessions.touch({ brokerId: b.brokerId, brokerEpoch: b.brokerEpoch, nowMs: Date.now() });
+      this.logger.info({ nodeId: this.config.nodeId }, 'became the active controller');
+    }
+    this.wasLeader = leader;
+    if (!leader) return;
+    this.run((image) => {
+      const result = fenceExpired(image, this.sessions, { nowMs: Date.now(), sessionTimeoutMs: this.config.brokerSessionTimeoutMs });
+      this.sessions = result.sessions;
+      if (result.fencedBrokers.length > 0) this.logger.warn({ brokers: result.fencedBrokers, uncleanElections: result.uncleanElections.length }, 'fenced brokers whose session expired');
+      return { records: result.records, result: null };
+    }).catch((err: unknown) => this.logger.debug({ err: String(err) }, 'session check not committed'));
+  }
+
+  /** Moves leadership back to preferred replicas that are in sync (auto.leader.rebalance.enable). */
+  private rebalanceLeaders(): void {
+    if (!this.isLeader) return;
+    this.run((image) => ({ records: planPreferredLeaderElection(image, {}).records, result: null }))
+      .catch((err: unknown) => this.logger.debug({ err: String(err) }, 'preferred leader election not committed'));
+  }
+}

@@ -1,0 +1,120 @@
+import type {
+  ConfigChange, ConfigOutcome, Logger, QuorumVoter, TopicAdmin, TopicCreation, TopicOutcome,
+} from '@sluice/broker';
+import { ErrorCode } from '@sluice/controller';
+import { CONTROLLER_SERVICE, PeerChannel, RpcClient, sluice, type ControllerService } from '@sluice/rpc';
+
+const ControllerError = sluice.controller.ControllerError;
+
+/** How long a broker keeps trying to reach the active controller for one request. */
+const ATTEMPT_WINDOW_MS = 15_000;
+const RETRY_BACKOFF_MS = 100;
+
+type Method = 'RegisterBroker' | 'BrokerHeartbeat' | 'AlterPartition' | 'CreateTopics' | 'DeleteTopics' | 'CreatePartitions' | 'AlterConfigs';
+
+/**
+ * A broker's way to the active controller: tries the controller it believes is active, follows
+ * NOT_CONTROLLER answers to the leader they name, and otherwise walks the voters, within a bounded
+ * window. Implements the broker's TopicAdmin by forwarding (clients never see NOT_CONTROLLER).
+ */
+export class ControllerClient implements TopicAdmin {
+  private readonly clients = new Map<number, RpcClient<ControllerService>>();
+  private readonly voterIds: number[];
+  private activeId: number;
+
+  constructor(
+    voters: readonly QuorumVoter[],
+    private readonly clusterId: string,
+    private readonly requestTimeoutMs: number,
+    private readonly logger: Logger,
+  ) {
+    for (const v of voters) this.clients.set(v.id, new RpcClient(new PeerChannel({ address: `${v.host}:${v.port}` }), CONTROLLER_SERVICE));
+    this.voterIds = voters.map((v) => v.id);
+    this.activeId = this.voterIds[0]!;
+  }
+
+  close(): void {
+    for (const c of this.clients.values()) c.peer.close();
+  }
+
+  /** Calls `method` on the active controller, retrying elsewhere until it answers or the window closes. */
+  async call<R extends { error: number; leaderId: number }>(method: Method, request: object): Promise<R> {
+    const deadline = Date.now() + ATTEMPT_WINDOW_MS;
+    let lastProblem = 'no controller answered';
+    let next = 0;
+    while (Date.now() < deadline) {
+      const client = this.clients.get(this.activeId)!;
+      try {
+        const response = await client.call(method, { clusterId: this.clusterId, ...request } as never, { deadlineMs: this.requestTimeoutMs }) as unknown as R;
+        if (response.error === ControllerError.OK || response.error === ControllerError.STALE_BROKER_EPOCH) return response;
+        lastProblem = `controller ${this.activeId} answered ${ControllerError[response.error] ?? response.error}`;
+        if (response.error === ControllerError.INCONSISTENT_CLUSTER_ID) throw new Error(`controller ${this.activeId} belongs to another cluster`);
+        if (response.error === ControllerError.NOT_CONTROLLER && response.leaderId >= 0 && response.leaderId !== this.activeId && this.clients.has(response.leaderId)) {
+          this.activeId = response.leaderId;
+          continue;
+        }
+      } catch (err) {
+        if ((err as Error).message.includes('another cluster')) throw err;
+        lastProblem = `controller ${this.activeId}: ${(err as Error).message}`;
+      }
+      this.activeId = this.voterIds[next++ % this.voterIds.length]!;
+      await new Promise((r) => setTimeout(r, RETRY_BACKOFF_MS));
+    }
+    this.logger.warn({ method, problem: lastProblem }, 'controller unreachable');
+    throw new Error(`${method}: ${lastProblem}`);
+  }
+
+  async createTopics(topics: TopicCreation[], validateOnly: boolean): Promise<TopicOutcome[]> {
+    return this.forTopics(topics.map((t) => t.name), () => this.call<sluice.controller.CreateTopicsResponse>('CreateTopics', {
+      validateOnly,
+      topics: topics.map((t) => ({
+        name: t.name, numPartitions: t.numPartitions, replicationFactor: t.replicationFactor,
+        assignments: t.assignments.map((a) => ({ partitionIndex: a.partitionIndex, brokerIds: a.brokerIds })), configs: t.configs,
+      })),
+    }));
+  }
+
+  async deleteTopics(topics: { name: string | null; topicId: string | null }[]): Promise<TopicOutcome[]> {
+    return this.forTopics(topics.map((t) => t.name ?? ''), () => this.call<sluice.controller.DeleteTopicsResponse>('DeleteTopics', {
+      names: topics.filter((t) => t.name !== null).map((t) => t.name),
+      topicIds: topics.filter((t) => t.name === null && t.topicId !== null).map((t) => t.topicId),
+    }));
+  }
+
+  async createPartitions(topics: { name: string; count: number; assignments: number[][] | null }[], validateOnly: boolean): Promise<TopicOutcome[]> {
+    return this.forTopics(topics.map((t) => t.name), () => this.call<sluice.controller.CreatePartitionsResponse>('CreatePartitions', {
+      validateOnly,
+      topics: topics.map((t) => ({ name: t.name, count: t.count, assignments: (t.assignments ?? []).map((brokerIds, i) => ({ partitionIndex: i, brokerIds })) })),
+    }));
+  }
+
+  async alterConfigs(changes: ConfigChange[], validateOnly: boolean): Promise<ConfigOutcome[]> {
+    try {
+      const response = await this.call<sluice.controller.AlterConfigsResponse>('AlterConfigs', {
+        validateOnly, changes: changes.map((c) => ({ ...c, value: c.value ?? '' })),
+      });
+      return response.results.map((r) => ({
+        resourceType: r.resourceType === 'broker' ? 'broker' : 'topic', resourceName: r.resourceName,
+        errorCode: r.errorCode, errorMessage: r.errorMessage === '' ? null : r.errorMessage,
+      }));
+    } catch (err) {
+      return [...new Set(changes.map((c) => `${c.resourceType}\u0000${c.resourceName}`))].map((key) => {
+        const [resourceType, resourceName] = key.split('\u0000') as ['topic' | 'broker', string];
+        return { resourceType, resourceName, errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: (err as Error).message };
+      });
+    }
+  }
+
+  /** Maps a forwarded topic request's results; a controller that cannot be reached times every topic out. */
+  private async forTopics(names: string[], send: () => Promise<{ topics: sluice.controller.ITopicResult[] }>): Promise<TopicOutcome[]> {
+    try {
+      const response = await send();
+      return response.topics.map((t) => ({
+        name: t.name ?? '', topicId: t.topicId ?? '', errorCode: t.errorCode ?? 0,
+        errorMessage: t.errorMessage ? t.errorMessage : null, numPartitions: t.numPartitions ?? -1, replicationFactor: t.replicationFactor ?? -1,
+      }));
+    } catch (err) {
+      return names.map((name) => ({ name, topicId: '', errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: (err as Error).message, numPartitions: -1, replicationFactor: -1 }));
+    }
+  }
+}

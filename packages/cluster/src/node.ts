@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import { Broker, type BrokerConfig, type Logger } from '@sluice/broker';
+import { GrpcQuorumTransport, QuorumDriver, raftServiceHandlers } from '@sluice/quorum';
+import { CONTROLLER_SERVICE, RAFT_SERVICE, RpcServer } from '@sluice/rpc';
+import { QuorumStore } from '@sluice/storage';
+import { ActiveController } from './active-controller.js';
+import { BrokerRegistration } from './broker-registration.js';
+import { ControllerClient } from './controller-client.js';
+import { controllerServiceHandlers } from './controller-service.js';
+import { describeQuorumHandler, METADATA_TOPIC } from './describe-quorum.js';
+import type { MetaProperties } from './meta-properties.js';
+import { MetadataState } from './metadata-state.js';
+import { QUORUM_TICK_MS, raftConfigFor } from './quorum-settings.js';
+
+/** How long a starting broker waits to be registered and unfenced before opening its Kafka port anyway. */
+const UNFENCE_WAIT_MS = 60_000;
+/** How long a SIGTERM waits for the controller to move this broker's leaderships away. */
+const CONTROLLED_SHUTDOWN_MS = 10_000;
+
+/**
+ * One Sluice process, wired by process.roles: the metadata quorum member (a voter for the
+ * controller role, an observer for a broker-only node) with the image it builds; the controller's
+ * gRPC services and active-controller logic; and the broker with its Kafka listener, registration
+ * and heartbeats. Combined mode shares one quorum member and one image between both roles.
+ */
+export class SluiceNode {
+  private constructor(
+    private readonly config: BrokerConfig,
+    private readonly logger: Logger,
+    private readonly store: QuorumStore,
+    private readonly driver: QuorumDriver,
+    private readonly transport: GrpcQuorumTransport,
+    private readonly rpcServer: RpcServer | null,
+    private readonly controller: ActiveController | null,
+    private readonly controllerClient: ControllerClient | null,
+    private readonly registration: BrokerRegistration | null,
+    private broker: Broker | null,
+  ) {}
+
+  static async start(config: BrokerConfig, logger: Logger, meta: MetaProperties): Promise<SluiceNode> {
+    const clusterId = meta.clusterId;
+    const { store, state: persisted } = await QuorumStore.open(join(config.metadataLogDir, `${METADATA_TOPIC}-0`));
+    let driver: QuorumDriver | null = null;
+    const state = new MetadataState({
+      clusterId,
+      clientListenerName: config.brokerListener?.name ?? 'PLAINTEXT',
+      snapshotRecordBytes: config.metadataSnapshotRecordBytes,
+      onSnapshot: (snapshot) => driver?.snapshotTaken(snapshot),
+    });
+    const transport = new GrpcQuorumTransport(config.quorumVoters);
+    const raft = raftConfigFor(config, clusterId);
+    driver = new QuorumDriver({
+      raft,
+      tickMs: QUORUM_TICK_MS,
+      requestTimeoutMs: raft.requestTimeoutTicks * QUORUM_TICK_MS,
+      persisted,
+      persistence: store,
+      transport,
+      application: state,
+      logger: logger.child({ component: 'quorum' }),
+      onFatal: (err) => {
+        logger.fatal({ err }, 'metadata quorum storage failed; stopping');
+        process.exit(1);
+      },
+    });
+    const { rpcServer, controller } = await startController(config, logger, state, driver, clusterId);
+    driver.start();
+    const node = new SluiceNode(config, logger, store, driver, transport, rpcServer, controller, null, null, null);
+    return config.processRoles.broker ? node.withBroker(state, clusterId) : node;
+  }
+
+  private async withBroker(state: MetadataState, clusterId: string): Promise<SluiceNode> {
+    const { config, logger } = this;
+    const client = new ControllerClient(config.quorumVoters, clusterId, config.quorumRequestTimeoutMs, logger);
+    const registration = new BrokerRegistration(config, client, state, logger);
+    registration.start();
+    const deadline = Date.now() + UNFENCE_WAIT_MS;
+    while (!registration.unfenced && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (!registration.unfenced) logger.warn('not unfenced by the controller yet; serving anyway');
+    const broker = await Broker.start({ config, logger, metadata: state, admin: client, extraHandlers: [describeQuorumHandler(this.driver)] });
+    return new SluiceNode(config, logger, this.store, this.driver, this.transport, this.rpcServer, this.controller, client, registration, broker);
+  }
+
+  /** The Kafka port (0 when this node has no broker role). */
+  get port(): number {
+    return this.broker?.port ?? 0;
+  }
+
+  /** Orderly shutdown: hand leaderships away, stop serving, resign quorum leadership, close storage. */
+  async stop(): Promise<void> {
+    if (this.registration) {
+      const moved = await this.registration.controlledShutdown(CONTROLLED_SHUTDOWN_MS);
+      if (!moved) this.logger.warn('controlled shutdown did not finish in time');
+      this.registration.stop();
+    }
+    await this.broker?.stop();
+    this.controller?.stop();
+    if (this.driver.status().role === 'leader') {
+      this.driver.resign();
+      await new Promise((r) => setTimeout(r, 3 * QUORUM_TICK_MS));
+    }
+    await this.driver.stop();
+    await this.rpcServer?.shutdown();
+    this.transport.close();
+    this.controllerClient?.close();
+    await this.store.close();
+    this.logger.info('node stopped');
+  }
+}
+
+async function startController(config: BrokerConfig, logger: Logger, state: MetadataState, driver: QuorumDriver, clusterId: string) {
+  if (!config.processRoles.controller) return { rpcServer: null, controller: null };
+  const controller = new ActiveController(config, state, driver, logger.child({ component: 'controller' }));
+  const rpcServer = new RpcServer();
+  rpcServer.addService(RAFT_SERVICE, raftServiceHandlers(() => driver));
+  rpcServer.addService(CONTROLLER_SERVICE, controllerServiceHandlers(controller, clusterId, logger));
+  const listener = config.controllerListener!;
+  const port = await rpcServer.listen({ host: listener.host, port: listener.port });
+  logger.info({ listener: listener.name, host: listener.host, port }, 'controller listening');
+  controller.start();
+  return { rpcServer, controller };
+}

@@ -18,6 +18,14 @@ export interface NodeOptions {
   port?: number;
   /** Controller (quorum) port; a free one when omitted. */
   controllerPort?: number;
+  /** node.id (default 1). */
+  nodeId?: number;
+  /** process.roles (default broker,controller). */
+  roles?: 'broker,controller' | 'broker' | 'controller';
+  /** controller.quorum.voters; default: this node alone. */
+  voters?: string;
+  /** A line that means the node is up; default: the broker's "broker started", or "controller listening". */
+  readyPattern?: RegExp;
   startTimeoutMs?: number;
 }
 
@@ -42,11 +50,19 @@ export class NodeProcess {
   }
 
   static async start(options: NodeOptions): Promise<NodeProcess> {
+    const nodeId = options.nodeId ?? 1;
+    const roles = options.roles ?? 'broker,controller';
     const port = options.port ?? await freePort();
     const controllerPort = options.controllerPort ?? await freePort();
+    const listeners = [
+      ...(roles.includes('broker') ? [`PLAINTEXT://127.0.0.1:${port}`] : []),
+      ...(roles.includes('controller') ? [`CONTROLLER://127.0.0.1:${controllerPort}`] : []),
+    ];
     const overrides = [
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+      `node.id=${nodeId}`,
+      `process.roles=${roles}`,
+      `listeners=${listeners.join(',')}`,
+      `controller.quorum.voters=${options.voters ?? `${nodeId}@127.0.0.1:${controllerPort}`}`,
       `log.dirs=${options.dataDir}`,
       'log.format=json',
       ...(options.overrides ?? []),
@@ -55,8 +71,9 @@ export class NodeProcess {
     const args = [SLUICE_BIN, 'server', 'start', ...(options.configFile ? [options.configFile] : []),
       ...overrides.flatMap((o) => ['--override', o])];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const node = new NodeProcess(child, port, { ...options, controllerPort });
-    await node.waitForOutput(/"msg":"broker started"/, options.startTimeoutMs ?? 20_000);
+    const node = new NodeProcess(child, port, { ...options, port, controllerPort });
+    const ready = options.readyPattern ?? (roles.includes('broker') ? /"msg":"broker started"/ : /"msg":"controller listening"/);
+    await node.waitForOutput(ready, options.startTimeoutMs ?? 30_000);
     return node;
   }
 
@@ -112,9 +129,23 @@ export class NodeProcess {
     return this.exited;
   }
 
-  /** Stops this process if it still runs (SIGTERM), then starts a new one on the same port and data directory. */
+  /** Stops this process if it still runs (SIGTERM), then starts a new one on the same ports and data directory. */
   async restart(): Promise<NodeProcess> {
     await this.stop();
-    return NodeProcess.start({ ...this.options, port: this.port });
+    return NodeProcess.start(this.options);
+  }
+
+  /** SIGSTOP: the process freezes with its sockets open (a paused, not a dead, node). */
+  pause(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause(). */
+  resume(): void {
+    this.child.kill('SIGCONT');
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
   }
 }

@@ -54,7 +54,8 @@ test('with no file and no overrides every value is Kafka\'s default', () => {
   assert.equal(c.metadataLogDir, './data');
   assert.equal(c.brokerHeartbeatIntervalMs, 2000);
   assert.equal(c.brokerSessionTimeoutMs, 9000);
-  assert.equal(c.quorumElectionTimeoutMs, 1000);
+  assert.equal(c.quorumElectionTimeoutMs, 500);
+  assert.equal(c.quorumFetchTimeoutMs, 1000);
   assert.equal(c.uncleanLeaderElectionEnable, false);
   assert.equal(c.autoLeaderRebalanceEnable, true);
   assert.equal(c.logDir, './data');

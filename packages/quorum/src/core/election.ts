@@ -23,7 +23,7 @@ export function logIsUpToDate(state: RaftState, lastEpoch: number, logEndOffset:
  */
 export function hearsFromLeader(state: RaftState): boolean {
   if (state.role === 'leader') return true;
-  return state.role === 'follower' && state.nowTick - state.lastLeaderContactTick < state.config.fetchTimeoutTicks;
+  return state.role === 'follower' && state.nowTick - state.heardFromLeaderTick < state.config.fetchTimeoutTicks;
 }
 
 /** Sends a (pre-)vote request to every other voter and counts this node's own vote. */

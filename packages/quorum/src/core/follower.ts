@@ -109,6 +109,7 @@ function handleFetchError(state: RaftState, from: number, response: FetchRespons
   const namesNoLeader = leaderIdFromWire(response.leaderId) === null;
   if (response.error === RaftError.NOT_LEADER && response.epoch === state.epoch && namesNoLeader && from === state.leaderId) {
     // The leader itself says it no longer leads this epoch (it resigned or lost its quorum).
+    state.endedLeaderId = from;
     if (state.role === 'follower') becomeUnattached(state, state.epoch);
     else if (state.role === 'observer') becomeObserver(state, state.epoch, null);
     return;
@@ -128,6 +129,7 @@ export function handleFetchResponse(state: RaftState, from: number, response: Fe
   if (response.error !== RaftError.OK) return handleFetchError(state, from, response);
   if (response.epoch !== state.epoch || state.leaderId !== from || !fetches(state)) return backOff(state);
   state.lastLeaderContactTick = state.nowTick;
+  state.heardFromLeaderTick = state.nowTick;
   state.nextFetchTick = state.nowTick;
   // The log may have changed since the request; the answer is about the old position.
   if (state.log.endOffset !== inflight.fetchOffset || state.log.lastEpoch !== inflight.lastFetchedEpoch) return;
@@ -176,6 +178,7 @@ export function handleFetchSnapshotResponse(state: RaftState, from: number, resp
     return backOff(state);
   }
   state.lastLeaderContactTick = state.nowTick;
+  state.heardFromLeaderTick = state.nowTick;
   state.nextFetchTick = state.nowTick;
   download.size = size;
   download.chunks.push(chunk);
@@ -210,6 +213,7 @@ function installSnapshot(state: RaftState, snapshot: Snapshot): void {
   state.snapshot = snapshot;
   state.log.resetTo(snapshot);
   state.out.install(snapshot);
+  state.forgetStableFrom(snapshot.endOffset);
   state.highWatermark = snapshot.endOffset;
   state.appliedEnd = snapshot.endOffset;
 }
@@ -218,7 +222,10 @@ function installSnapshot(state: RaftState, snapshot: Snapshot): void {
 export function handleBeginQuorumEpochRequest(state: RaftState, from: number, request: BeginQuorumEpochRequest): void {
   if (request.epoch < state.epoch) return state.send(from, responseTo(state, request, RaftError.FENCED_EPOCH));
   // The caller has already followed the named leader if it was new to this node.
-  if (state.role === 'follower' && state.leaderId === request.leaderId) state.lastLeaderContactTick = state.nowTick;
+  if (state.role === 'follower' && state.leaderId === request.leaderId) {
+    state.lastLeaderContactTick = state.nowTick;
+    state.heardFromLeaderTick = state.nowTick;
+  }
   state.send(from, responseTo(state, request, RaftError.OK));
 }
 

@@ -14,6 +14,7 @@ import {
   handleFetchRequest,
   handleFetchSnapshotRequest,
   leaderTick,
+  maybeAdvanceHighWatermark,
   proposeEntries,
   resignLeadership,
   type ProposeResult,
@@ -48,7 +49,13 @@ export class Raft {
     const state = new RaftState(config, deps, start);
     this.state = state;
     state.snapshot = snapshot;
-    state.log.append(restorableEntries(persisted?.entries ?? [], start));
+    const stored = persisted?.entries ?? [];
+    state.log.append(restorableEntries(stored, start));
+    state.stableEnd = state.log.endOffset;
+    // Make the stored log agree with what was restored: drop what lies below the snapshot or
+    // past the restorable run (left by a crash in the middle of a Ready's writes).
+    if (stored.some((e) => e.offset < start.endOffset)) state.out.logStartOffset = start.endOffset;
+    if (stored.some((e) => e.offset >= state.log.endOffset)) state.out.truncateFrom = state.log.endOffset;
     const hard = persisted?.hardState ?? { epoch: 0, votedFor: null, leaderId: null };
     state.epoch = Math.max(hard.epoch, state.log.lastEpoch);
     const sameEpoch = state.epoch === hard.epoch;
@@ -158,7 +165,10 @@ export class Raft {
       return;
     }
     const isPreVote = message.kind === 'VoteRequest' && message.preVote;
-    if (!isPreVote) this.observeEpochAndLeader(message, leaderNamedBy(message));
+    // A pre-vote answer in our own epoch names the leader the responder last knew, which may be the
+    // very leader this node gave up on: attaching to it would end the pre-vote it answers.
+    const isPreVoteAnswer = message.kind === 'VoteResponse' && message.preVote && message.epoch === state.epoch;
+    if (!isPreVote) this.observeEpochAndLeader(message, isPreVoteAnswer ? null : leaderNamedBy(message));
     this.dispatch(from, message);
     maybeSendFetch(state);
   }
@@ -272,6 +282,7 @@ export class Raft {
       committedEntries,
     };
     out.reset();
+    state.truncatedSinceReady = null;
     state.appliedEnd += committedEntries.length;
     state.outstanding = ready;
     return ready;
@@ -292,8 +303,12 @@ export class Raft {
 
   /** Acknowledges that `ready` was persisted, sent and applied in the documented order. */
   advance(ready: Ready): void {
-    invariant(ready === this.state.outstanding, 'advance with a Ready that is not outstanding');
-    this.state.outstanding = null;
+    const state = this.state;
+    invariant(ready === state.outstanding, 'advance with a Ready that is not outstanding');
+    state.outstanding = null;
+    state.markStable(ready);
+    // A leader's own entries count towards the high watermark only once durable.
+    maybeAdvanceHighWatermark(state);
   }
 
   /** DescribeQuorum's view from this node (ticks; the driver converts to milliseconds). */

@@ -94,10 +94,29 @@ export class RaftState {
   nowTick = 0;
   /** The Ready handed out and not yet advanced. */
   outstanding: Ready | null = null;
+  /**
+   * Entries in [log.startOffset, stableEnd) are durable: restored at start, or handed out in a
+   * Ready that was advanced (the driver fsyncs before advancing), and not truncated since. The
+   * leader counts only these for itself, so the high watermark never covers an entry that a crash
+   * could still take away (with a single voter, its own copy is the only one).
+   */
+  stableEnd = 0;
+  /** The lowest truncation since the outstanding Ready was handed out, or null. */
+  truncatedSinceReady: number | null = null;
   /** Unattached, prospective and candidate voters act when `nowTick` reaches this. */
   electionDeadlineTick = 0;
-  /** Tick of the last successful fetch response (or BeginQuorumEpoch) from the leader. */
+  /**
+   * Start of the follower's fetch timer: the last successful fetch response (or BeginQuorumEpoch)
+   * from the leader, or the moment this node started following it.
+   */
   lastLeaderContactTick = 0;
+  /**
+   * Tick of the last time the leader was actually heard from (a successful fetch response or its
+   * BeginQuorumEpoch), never merely started following. Pre-votes are refused only while this is
+   * recent (KIP-996): a node that re-follows a dead leader because a peer still names it must not
+   * keep refusing the election that replaces it.
+   */
+  heardFromLeaderTick = Number.NEGATIVE_INFINITY;
   leader: LeaderState | null = null;
   round: ElectionRound | null = null;
   inflight: InflightFetch | null = null;
@@ -178,6 +197,23 @@ export class RaftState {
     if (offset >= this.log.endOffset) return;
     this.log.truncateFrom(offset);
     this.out.truncate(offset);
+    this.forgetStableFrom(offset);
+  }
+
+  /** Entries from `offset` on are no longer (or not yet) known durable. */
+  forgetStableFrom(offset: number): void {
+    this.stableEnd = Math.min(this.stableEnd, offset);
+    this.truncatedSinceReady = this.truncatedSinceReady === null ? offset : Math.min(this.truncatedSinceReady, offset);
+  }
+
+  /** The driver persisted `ready`: its entries are durable unless truncated meanwhile. */
+  markStable(ready: Ready): void {
+    const last = ready.entries[ready.entries.length - 1];
+    if (last !== undefined) {
+      const end = Math.min(last.offset + 1, this.truncatedSinceReady ?? Infinity, this.log.endOffset);
+      this.stableEnd = Math.max(this.stableEnd, end);
+    }
+    this.truncatedSinceReady = null;
   }
 
   /** Raises the high watermark (never lowers it); followers never above their log end. */

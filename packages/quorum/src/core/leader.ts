@@ -157,7 +157,8 @@ function answerParkedFetches(state: RaftState, options: { all: boolean }): void 
 export function maybeAdvanceHighWatermark(state: RaftState): void {
   const leader = state.leader;
   if (leader === null) return;
-  const voterEndOffsets = [state.log.endOffset];
+  // The leader counts only its durable entries (see RaftState.stableEnd).
+  const voterEndOffsets = [Math.min(state.log.endOffset, state.stableEnd)];
   for (const p of leader.voters.values()) voterEndOffsets.push(p.endOffset);
   const next = nextHighWatermark({ voterEndOffsets, highWatermark: state.highWatermark, epochStartOffset: leader.epochStartOffset });
   if (next === null) return;

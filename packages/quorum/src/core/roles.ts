@@ -83,7 +83,6 @@ export function becomeObserver(state: RaftState, epoch: number, leaderId: number
   if (!changed) return;
   const parked = leaveRole(state);
   enterEpoch(state, epoch);
-  if (leaderId === null && state.leaderId !== null) state.endedLeaderId = state.leaderId;
   state.leaderId = leaderId;
   state.lastLeaderContactTick = state.nowTick;
   state.nextFetchTick = state.nowTick;

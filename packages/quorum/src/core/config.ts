@@ -84,7 +84,7 @@ export interface RaftConfig {
   readonly outboxMessagesMax: number;
 }
 
-/** Defaults that suit a 50 ms tick on a small machine (election 1–2 s, as faults.md advises). */
+/** Defaults that suit a 50 ms tick on a small machine (elections within 1–2 s). */
 export const defaultRaftConfig: Omit<RaftConfig, 'nodeId' | 'clusterId' | 'voterIds'> = {
   electionTimeoutTicks: 20,
   fetchTimeoutTicks: 40,

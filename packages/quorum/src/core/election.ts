@@ -6,7 +6,7 @@ import type { RaftState } from './state.js';
 
 /**
  * Elections: pre-vote (KIP-996) and vote (KIP-595, Raft thesis §3.4). A voter grants at most
- * one vote per epoch, persisted before the response leaves (invariant 16), and only to a
+ * one vote per epoch, persisted before the response leaves (quorum invariant 16), and only to a
  * candidate whose log is at least as up to date as its own (Raft thesis §3.6.1).
  */
 
@@ -19,7 +19,7 @@ export function logIsUpToDate(state: RaftState, lastEpoch: number, logEndOffset:
 /**
  * True while this node has a live leader: it leads, or it follows one that answered a fetch
  * within the fetch timeout. Such a node refuses pre-votes (KIP-996), so a node that rejoins
- * after a partition cannot depose a healthy leader (invariant 17).
+ * after a partition cannot depose a healthy leader (quorum invariant 17).
  */
 export function hearsFromLeader(state: RaftState): boolean {
   if (state.role === 'leader') return true;

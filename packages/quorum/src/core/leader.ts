@@ -217,7 +217,7 @@ export function sendBeginQuorumEpoch(state: RaftState, voterId: number): void {
 
 /**
  * The leader's timers: expire long polls, check quorum (a leader cut off from a majority steps
- * down within `checkQuorumTicks`, invariant 17), re-announce itself to silent voters, and forget
+ * down within `checkQuorumTicks`, quorum invariant 17), re-announce itself to silent voters, and forget
  * observers that stopped fetching.
  */
 export function leaderTick(state: RaftState): void {

@@ -72,7 +72,7 @@ export function nextHighWatermark(input: {
 
 /**
  * True when a majority of voters, counting the leader itself, has fetched within the last
- * `windowTicks` ticks (KIP-595 check quorum; invariant 17).
+ * `windowTicks` ticks (KIP-595 check quorum; quorum invariant 17).
  */
 export function quorumHeardFrom(input: {
   followers: Iterable<ReplicaProgress>;

@@ -1,7 +1,7 @@
 import type { Entry, Envelope } from './messages.js';
 
 /**
- * The durable election state (KRaft's quorum-state file). Invariant 16 (faults.md): a vote and
+ * The durable election state (KRaft's quorum-state file). Quorum invariant 16: a vote and
  * an epoch are on disk before any message that depends on them is sent.
  */
 export interface HardState {
@@ -38,7 +38,7 @@ export interface PersistedState {
  *    d. `entries`: append them; the first one's offset is the log end after steps b and c.
  *    e. `hardState`: write it.
  *    Nothing in the batch may leave the node before this is durable: a vote response promises
- *    the vote in `hardState` (invariant 16), and a fetch request acknowledges `entries` to the
+ *    the vote in `hardState` (quorum invariant 16), and a fetch request acknowledges `entries` to the
  *    leader, which counts them towards the high watermark. When all five are empty, skip fsync.
  * 2. Send `messages`, in order.
  * 3. Apply: first load `applySnapshot` into the state machine if set (it replaces the state),

@@ -94,7 +94,7 @@ export function becomeObserver(state: RaftState, epoch: number, leaderId: number
 /**
  * Starts a pre-vote for `epoch + 1` without changing the epoch or the vote (KIP-996). A voter
  * becomes a candidate only once a majority would vote for it, so a node that cannot win (cut
- * off, or behind) does not disturb a healthy leader (invariant 17).
+ * off, or behind) does not disturb a healthy leader (quorum invariant 17).
  */
 export function becomeProspective(state: RaftState): void {
   invariant(state.isVoter, 'observers never stand');

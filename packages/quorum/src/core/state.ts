@@ -190,7 +190,7 @@ export class RaftState {
 
   /**
    * Removes log entries from `offset` on. Invariant: committed entries are never removed
-   * (faults.md invariant 15), so `offset >= highWatermark`.
+   * (quorum invariant 15), so `offset >= highWatermark`.
    */
   truncateLog(offset: number): void {
     invariant(offset >= this.highWatermark, `truncation to ${offset} below high watermark ${this.highWatermark}`);

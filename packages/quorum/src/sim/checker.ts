@@ -29,7 +29,7 @@ interface NodeWatch {
 const EPOCH_KEY_RANGE = 1_000_000;
 
 /**
- * The invariants (faults.md 15–17 and the Raft safety properties), checked after every event:
+ * The quorum invariants (15–17 in the README) and the Raft safety properties, checked after every event:
  * at most one leader per epoch; log matching (same offset and epoch means the same data and the
  * same epoch just below, hence by induction the same prefix); committed entries never change and
  * are in every later leader's log (leader completeness); every node applies the same entry at
@@ -70,7 +70,7 @@ export class Checker {
     }
   }
 
-  /** A vote was sent (after its fsync). Invariant 16: one vote per voter per epoch. */
+  /** A vote was sent (after its fsync). Quorum invariant 16: one vote per voter per epoch. */
   onVoteSent(voterId: number, epoch: number, candidateId: number): void {
     const key = voterId * EPOCH_KEY_RANGE + epoch;
     const earlier = this.votes.get(key);

@@ -148,7 +148,7 @@ export class SimDriver {
       }
       world.network.send({ from: this.id, to, message });
     }
-    // Crash right after a promise left the node, where a missing fsync would show (invariant 16).
+    // Crash right after a promise left the node, where a missing fsync would show (quorum invariant 16).
     if (world.chaos() && world.rng.next() < (votedNow ? 0.3 : 0.002)) {
       world.scheduler.after(world.rng.int(3), { kind: 'crash', node: this.id, incarnation: this.incarnation });
     }

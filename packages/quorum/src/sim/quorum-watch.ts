@@ -12,7 +12,7 @@ export interface LeaderView {
 }
 
 /**
- * Invariant 17, second half: a leader that cannot hear from a majority of voters (partitioned
+ * Quorum invariant 17, second half: a leader that cannot hear from a majority of voters (partitioned
  * away, or they are down or paused) steps down within its check-quorum window. Check quorum
  * counts every voter heard within the window, so a streak restarts whenever the voters reachable
  * since it began add up to a majority; `limitTicks` adds slack for fetches still in flight.

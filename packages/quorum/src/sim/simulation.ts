@@ -272,7 +272,7 @@ export class Simulation {
   /**
    * Ends the chaos: heals the network, restarts and resumes every node, then requires that a
    * proposal made after the heal commits and reaches every node within the liveness bound
-   * (faults.md invariant 18).
+   * (quorum invariant 18).
    */
   private healAndAwaitProgress(): void {
     const { network, scheduler, trace } = this.world;
@@ -305,7 +305,7 @@ export class Simulation {
   }
 
   /**
-   * Invariant 17, first half (KIP-996): a node that rejoins does not depose a healthy leader. One
+   * Quorum invariant 17, first half (KIP-996): a node that rejoins does not depose a healthy leader. One
    * follower, as up to date as the leader (writes stop), is cut off long enough to time out and
    * pre-vote repeatedly, then let back; the leader must keep its epoch throughout.
    */

@@ -17,6 +17,8 @@ export interface MetadataStateOptions {
   snapshotRecordBytes: number;
   /** Called with a snapshot's bytes and position when one is due; the quorum then compacts its log. */
   onSnapshot(snapshot: { endOffset: number; epoch: number; data: Uint8Array }): void;
+  /** Called after a snapshot replaced the image (installed from the leader, or found at start). */
+  onSnapshotLoaded?(snapshot: { endOffset: number; data: Uint8Array }): void;
 }
 
 /**
@@ -44,6 +46,7 @@ export class MetadataState implements ClusterMetadata {
     this.appliedEndOffset = snapshot.endOffset;
     this.lastEpoch = snapshot.epoch;
     this.bytesSinceSnapshot = 0;
+    this.options.onSnapshotLoaded?.(snapshot);
     this.notify();
   }
 

@@ -45,7 +45,11 @@ export class SluiceNode {
       clusterId,
       clientListenerName: config.brokerListener?.name ?? 'PLAINTEXT',
       snapshotRecordBytes: config.metadataSnapshotRecordBytes,
-      onSnapshot: (snapshot) => driver?.snapshotTaken(snapshot),
+      onSnapshot: (snapshot) => {
+        driver?.snapshotTaken(snapshot);
+        logger.info({ endOffset: snapshot.endOffset, bytes: snapshot.data.length, logStartOffset: driver?.status().logStartOffset }, 'metadata snapshot taken');
+      },
+      onSnapshotLoaded: (snapshot) => logger.info({ endOffset: snapshot.endOffset, bytes: snapshot.data.length }, 'metadata snapshot loaded'),
     });
     const transport = new GrpcQuorumTransport(config.quorumVoters);
     const raft = raftConfigFor(config, clusterId);

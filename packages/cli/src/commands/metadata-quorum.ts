@@ -1,6 +1,6 @@
 import {
-  DescribeCluster, DescribeQuorum, ErrorCode, errorInfo,
-  type DescribeClusterResponse, type DescribeQuorumResponse, type DescribeQuorumResponsePartition, type DescribeQuorumResponseReplicaState,
+  DescribeCluster, DescribeQuorum, ErrorCode, errorInfo, Metadata,
+  type DescribeClusterResponse, type MetadataResponse, type DescribeQuorumResponse, type DescribeQuorumResponsePartition, type DescribeQuorumResponseReplicaState,
 } from '@sluice/protocol';
 import type { Argv, CommandModule } from 'yargs';
 import { KafkaConnection } from '../kafka/connection.js';
@@ -53,15 +53,34 @@ export function formatReplication(p: DescribeQuorumResponsePartition): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('')).join('\n') + '\n';
 }
 
+/** Asks one node for the quorum; a node that is not the leader answers NOT_LEADER_OR_FOLLOWER naming it. */
+async function askQuorum(connection: KafkaConnection): Promise<DescribeQuorumResponsePartition> {
+  const quorum = await connection.request<DescribeQuorumResponse>(DescribeQuorum, 1, {
+    topics: [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }],
+  });
+  const partition = quorum.topics[0]?.partitions[0];
+  if (!partition) throw new Error('DescribeQuorum answered without the metadata partition');
+  if (quorum.errorCode !== ErrorCode.NONE) partition.errorCode = quorum.errorCode;
+  return partition;
+}
+
+/** The leader's answer: asks the bootstrap server, and if it is not the leader, the leader's broker address. */
+async function leaderView(args: QuorumArgs): Promise<{ partition: DescribeQuorumResponsePartition; connection: KafkaConnection }> {
+  const first = await KafkaConnection.connect(args['bootstrap-server'], args['timeout-ms']);
+  const partition = await askQuorum(first);
+  if (partition.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER || partition.leaderId < 0) return { partition, connection: first };
+  const metadata = await first.request<MetadataResponse>(Metadata, 1, { topics: [] });
+  const leader = metadata.brokers.find((b) => b.nodeId === partition.leaderId);
+  if (!leader) return { partition, connection: first };
+  first.close();
+  const connection = await KafkaConnection.connect(`${leader.host}:${leader.port}`, args['timeout-ms']);
+  return { partition: await askQuorum(connection), connection };
+}
+
 async function describe(args: QuorumArgs): Promise<void> {
-  const connection = await KafkaConnection.connect(args['bootstrap-server'], args['timeout-ms']);
+  const { partition, connection } = await leaderView(args);
   try {
-    const quorum = await connection.request<DescribeQuorumResponse>(DescribeQuorum, 0, {
-      topics: [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0 }] }],
-    });
-    const partition = quorum.topics[0]?.partitions[0];
-    const code = quorum.errorCode !== ErrorCode.NONE ? quorum.errorCode : partition?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR;
-    if (code !== ErrorCode.NONE || !partition) throw new Error(`DescribeQuorum failed: ${errorInfo(code)?.name ?? code}`);
+    if (partition.errorCode !== ErrorCode.NONE) throw new Error(`DescribeQuorum failed: ${errorInfo(partition.errorCode)?.name ?? partition.errorCode}`);
     if (args.replication) {
       process.stdout.write(formatReplication(partition));
       return;

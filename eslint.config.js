@@ -1,6 +1,7 @@
 // Lint rules that keep the code the shape STYLE asks for. The strictest part: code under
 // packages/*/src/core/ must be a pure state machine (no IO, clocks, randomness, timers or awaits),
-// so seeded simulations can replay it exactly.
+// so seeded simulations can replay it exactly. The controller package's planners are held to the
+// same rules: they are pure functions of the metadata image.
 import tseslint from 'typescript-eslint';
 
 const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'dgram', 'node:dgram',
@@ -25,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/*/src/core/**/*.ts'],
+    files: ['packages/*/src/core/**/*.ts', 'packages/controller/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: IO_MODULES.map((name) => ({ name, message: 'core code is pure: IO belongs in the driver' })) }],
       'no-restricted-properties': ['error',

@@ -68,6 +68,23 @@ export function simRaftConfig(nodeId: number, voterIds: readonly number[], overr
   };
 }
 
+/**
+ * Timer settings, one profile per seed: the simulator's tight one, and the production defaults
+ * (relative to each other they differ: e.g. a longer fetch timeout against the long poll).
+ */
+export const TIMING_PROFILES: ReadonlyArray<Partial<RaftConfig>> = [
+  {},
+  {
+    electionTimeoutTicks: defaultRaftConfig.electionTimeoutTicks,
+    fetchTimeoutTicks: defaultRaftConfig.fetchTimeoutTicks,
+    fetchIntervalTicks: defaultRaftConfig.fetchIntervalTicks,
+    fetchMaxWaitTicks: defaultRaftConfig.fetchMaxWaitTicks,
+    requestTimeoutTicks: defaultRaftConfig.requestTimeoutTicks,
+    checkQuorumTicks: defaultRaftConfig.checkQuorumTicks,
+    beginQuorumEpochIntervalTicks: defaultRaftConfig.beginQuorumEpochIntervalTicks,
+  },
+];
+
 /** The one-line command that replays `options`. */
 export function replayCommand(options: SimOptions): string {
   const defaults = simOptions(options.seed);

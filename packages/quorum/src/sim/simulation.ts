@@ -4,7 +4,7 @@ import { Checker, PropertyViolation } from './checker.js';
 import { SimDriver, type SimEvent, type SimStats, type SimWorld } from './driver.js';
 import { HEALTHY_NETWORK, SimNetwork } from './network.js';
 import { injectFault, MAX_DELAY_MS } from './nemesis.js';
-import { replayCommand, simOptions, simRaftConfig, TICK_MS, type SimOptions } from './options.js';
+import { replayCommand, simOptions, simRaftConfig, TICK_MS, TIMING_PROFILES, type SimOptions } from './options.js';
 import { CheckQuorumWatch } from './quorum-watch.js';
 import { Scheduler } from './scheduler.js';
 import { Trace } from './trace.js';
@@ -85,11 +85,11 @@ export class Simulation {
     };
     this.voterIds = Array.from({ length: options.voters }, (_, i) => i + 1);
     const observerIds = Array.from({ length: options.observers }, (_, i) => 100 + i);
-    const fetchEntriesMax = rng.pick(FETCH_ENTRIES_MAX);
+    const overrides = { ...rng.pick(TIMING_PROFILES), fetchEntriesMax: rng.pick(FETCH_ENTRIES_MAX) };
     for (const id of [...this.voterIds, ...observerIds]) {
-      this.drivers.set(id, new SimDriver(id, simRaftConfig(id, this.voterIds, { fetchEntriesMax }), this.world));
+      this.drivers.set(id, new SimDriver(id, simRaftConfig(id, this.voterIds, overrides), this.world));
     }
-    const checkQuorumTicks = simRaftConfig(1, this.voterIds).checkQuorumTicks;
+    const checkQuorumTicks = simRaftConfig(1, this.voterIds, overrides).checkQuorumTicks;
     // Slack: fetches sent before a cut may still arrive, and timer periods drift by up to 20%.
     const slackTicks = Math.ceil(MAX_DELAY_MS / (TICK_MS - 2)) + 2;
     this.quorumWatch = new CheckQuorumWatch(this.voterIds.length, checkQuorumTicks + slackTicks);

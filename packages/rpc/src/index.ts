@@ -28,4 +28,5 @@ export { RpcServer, type CallContext, type ListenOptions, type RpcServerOptions,
 export { PeerChannel, RpcClient, type CallOptions, type PeerChannelOptions } from './client.js';
 export { RAFT_SERVICE, type RaftService } from './services/raft-service.js';
 export { CONTROLLER_SERVICE, type ControllerService } from './services/controller-service.js';
+export { REPLICATION_SERVICE, type ReplicationService } from './services/replication-service.js';
 export { ALL_SERVICES } from './services/all-services.js';

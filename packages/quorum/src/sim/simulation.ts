@@ -69,6 +69,8 @@ export class Simulation {
   private payloadSeq = 0;
   private accepted: Accepted[] = [];
   private healedAtMs = 0;
+  /** A voter kept down through a heal phase (often the leader): a majority must do without it. */
+  private heldDown: number | null = null;
 
   constructor(private readonly options: SimOptions) {
     const rng = new Prng(options.seed);
@@ -110,6 +112,7 @@ export class Simulation {
         for (let i = 0; i < this.options.chaosEvents; i++) this.step();
         this.healAndAwaitProgress();
         this.checkRejoinDoesNotDepose();
+        this.releaseHeldDown();
       }
     } catch (err) {
       throw new SimulationFailure(this.options.seed, replayCommand(this.options), trace.dump(), err);
@@ -184,7 +187,7 @@ export class Simulation {
         return;
       case 'restart': {
         const driver = this.drivers.get(event.node)!;
-        if (!driver.up) driver.start(TICK_MS);
+        if (!driver.up && driver.id !== this.heldDown) driver.start(TICK_MS);
         return;
       }
       case 'crash': {
@@ -270,21 +273,29 @@ export class Simulation {
   }
 
   /**
-   * Ends the chaos: heals the network, restarts and resumes every node, then requires that a
-   * proposal made after the heal commits and reaches every node within the liveness bound
-   * (quorum invariant 18).
+   * Ends the chaos: heals the network and restarts and resumes every node, except that half the
+   * time one voter (the leader if there is one) stays dead while a majority remains. Then a
+   * proposal made after the heal must commit and reach every running node within the liveness
+   * bound (quorum invariant 18).
    */
   private healAndAwaitProgress(): void {
-    const { network, scheduler, trace } = this.world;
+    const { network, scheduler, trace, rng } = this.world;
     this.chaos = false;
     network.heal();
     network.faults = { ...HEALTHY_NETWORK };
+    if (this.voterIds.length >= 3 && rng.next() < 0.5) {
+      this.heldDown = this.leaders()[0]?.id ?? rng.pick(this.voterIds);
+      const victim = this.drivers.get(this.heldDown)!;
+      if (victim.up) victim.crash();
+      trace.add(this.heldDown, 'held down through the heal');
+    }
     for (const driver of this.drivers.values()) {
+      if (driver.id === this.heldDown) continue;
       if (!driver.up) driver.start(TICK_MS);
       else this.resume(driver);
     }
     this.healedAtMs = scheduler.now;
-    trace.add(null, 'heal: everything up, network healthy');
+    trace.add(null, 'heal: network healthy, nodes up');
     while (!this.progressSince(this.healedAtMs)) {
       if (scheduler.now - this.healedAtMs > this.options.livenessBoundMs) {
         const roles = [...this.drivers.values()].map((d) => `${d.id}:${d.raft?.role}@${d.raft?.epoch} hw=${d.raft?.highWatermark}`);
@@ -295,11 +306,20 @@ export class Simulation {
     trace.add(null, `progress ${scheduler.now - this.healedAtMs} ms after heal`);
   }
 
+  /** Restarts the voter held down through the heal, before the next chaos phase. */
+  private releaseHeldDown(): void {
+    if (this.heldDown === null) return;
+    const driver = this.drivers.get(this.heldDown)!;
+    this.heldDown = null;
+    if (!driver.up) driver.start(TICK_MS);
+  }
+
   /** True once a proposal accepted after `sinceMs` is committed and every node knows it. */
   private progressSince(sinceMs: number): boolean {
     for (const accepted of this.accepted) {
       if (accepted.timeMs < sinceMs || !this.world.checker.committedPayloads.has(accepted.fingerprint)) continue;
-      if ([...this.drivers.values()].every((d) => (d.raft?.highWatermark ?? 0) > accepted.offset)) return true;
+      const running = [...this.drivers.values()].filter((d) => d.id !== this.heldDown);
+      if (running.every((d) => (d.raft?.highWatermark ?? 0) > accepted.offset)) return true;
     }
     return false;
   }
@@ -312,10 +332,13 @@ export class Simulation {
   private checkRejoinDoesNotDepose(): void {
     const { network, rng, trace } = this.world;
     const leader = this.leaders()[0];
-    // With fewer than three voters, losing one follower loses the majority: nothing to check.
-    if (leader === undefined || this.voterIds.length < 3) return;
+    if (leader === undefined) return;
+    const followers = this.voterIds.filter((id) => id !== leader.id && id !== this.heldDown);
+    const runningVoters = this.voterIds.length - (this.heldDown === null ? 0 : 1);
+    // Isolating a follower must leave the leader a majority, or there is nothing to check.
+    if (followers.length === 0 || runningVoters - 1 < Math.floor(this.voterIds.length / 2) + 1) return;
     const epoch = leader.raft!.epoch;
-    const victim = rng.pick(this.voterIds.filter((id) => id !== leader.id));
+    const victim = rng.pick(followers);
     this.quiet = true;
     network.partition([[victim], [...this.drivers.keys()].filter((id) => id !== victim)]);
     trace.add(null, `stability check: isolate follower ${victim}`);

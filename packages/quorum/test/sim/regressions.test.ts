@@ -11,10 +11,10 @@ import { RaftError } from '../../src/core/messages.js';
 import { runSimulation } from '../../src/sim/index.js';
 import { drain, makeNode, ofKind } from '../core/helpers.js';
 
-test('bug 1 (seed 5): an observer whose fetches time out re-attaches to the leader a voter names', () => {
+test('bug 1 (seed 6): an observer whose fetches time out re-attaches to the leader a voter names', () => {
   // The observer used to record a leader it merely stopped hearing from as "ended", then ignored
   // every NOT_LEADER answer naming that (live) leader and never caught up again.
-  runSimulation(5);
+  runSimulation(6);
   const observer = makeNode(9, { random: [0.5], persisted: { hardState: { epoch: 1, votedFor: null, leaderId: 1 }, snapshot: null, entries: [] } });
   drain(observer);
   for (let i = 0; i < 20; i++) observer.tick();
@@ -45,4 +45,26 @@ test('bug 2 (seed 1, --voters 1): a leader counts only its fsynced entries towar
   leader.advance(withEntry);
   assert.equal(leader.highWatermark, 2);
   assert.deepEqual(leader.ready()!.committedEntries.map((e) => e.offset), [1]);
+});
+
+test('bug 3 (seed 4): a dead leader named in pre-vote answers does not block the election that replaces it', () => {
+  // Found first by the real-process failover test, then by the simulator once its heals began to
+  // keep the old leader down: a prospective node re-followed the dead leader that a pre-vote answer
+  // named, and a voter that had only started following it (restart) refused pre-votes as if it
+  // heard from it. Together they livelocked the failover.
+  runSimulation(4);
+  const restored = { hardState: { epoch: 1, votedFor: 1, leaderId: 1 }, snapshot: null, entries: [] };
+  const prospective = makeNode(2, { persisted: restored });
+  const voter = makeNode(3, { persisted: restored });
+  drain(prospective);
+  drain(voter);
+  for (let i = 0; i < 20; i++) prospective.tick();
+  assert.equal(prospective.role, 'prospective');
+  const preVote = ofKind(drain(prospective).messages, 'VoteRequest').find((r) => r.to === 3)!;
+  voter.step(2, preVote.message);
+  const answer = ofKind(drain(voter).messages, 'VoteResponse')[0]!.message;
+  assert.equal(answer.voteGranted, true, 'a voter that never heard from the leader grants the pre-vote');
+  assert.equal(answer.leaderId, 1);
+  prospective.step(3, answer);
+  assert.equal(prospective.role, 'candidate', 'the answer naming the dead leader does not end the pre-vote');
 });

@@ -4,6 +4,12 @@ import { serverStartCommand } from './commands/server-start.js';
 import { metadataQuorumCommand } from './commands/metadata-quorum.js';
 import { storageCommands } from './commands/storage.js';
 
+// A reader that stops early (`sluice ... | head`) closes our stdout: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 /** The one entry point: `sluice <command>`. */
 export async function main(argv: string[]): Promise<void> {
   await yargs(argv)

@@ -33,6 +33,8 @@ export class ActiveController {
   /** Metadata offset at which each broker's current registration committed: it is caught up past it. */
   private readonly registeredAt = new Map<number, number>();
   private wasLeader = false;
+  /** A periodic task (session check, rebalance) already waiting in the queue: do not queue another. */
+  private readonly queuedTasks = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -152,18 +154,26 @@ export class ActiveController {
     }
     this.wasLeader = leader;
     if (!leader) return;
-    this.run((image) => {
+    this.runTask('session-check', (image) => {
       const result = fenceExpired(image, this.sessions, { nowMs: Date.now(), sessionTimeoutMs: this.config.brokerSessionTimeoutMs });
       this.sessions = result.sessions;
       if (result.fencedBrokers.length > 0) this.logger.warn({ brokers: result.fencedBrokers, uncleanElections: result.uncleanElections.length }, 'fenced brokers whose session expired');
       return { records: result.records, result: null };
-    }).catch((err: unknown) => this.logger.debug({ err: String(err) }, 'session check not committed'));
+    });
+  }
+
+  /** Queues a periodic task unless the same one is still waiting, so a stalled quorum does not pile them up. */
+  private runTask(name: string, plan: (image: MetadataImage) => Plan<null>): void {
+    if (this.queuedTasks.has(name)) return;
+    this.queuedTasks.add(name);
+    this.run(plan)
+      .catch((err: unknown) => this.logger.debug({ err: String(err), task: name }, 'periodic controller task not committed'))
+      .finally(() => this.queuedTasks.delete(name));
   }
 
   /** Moves leadership back to preferred replicas that are in sync (auto.leader.rebalance.enable). */
   private rebalanceLeaders(): void {
     if (!this.isLeader) return;
-    this.run((image) => ({ records: planPreferredLeaderElection(image, {}).records, result: null }))
-      .catch((err: unknown) => this.logger.debug({ err: String(err) }, 'preferred leader election not committed'));
+    this.runTask('preferred-leaders', (image) => ({ records: planPreferredLeaderElection(image, {}).records, result: null }));
   }
 }

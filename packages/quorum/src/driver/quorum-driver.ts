@@ -52,7 +52,15 @@ export interface QuorumDriverOptions {
 
 interface PendingInbound {
   resolve(response: RaftResponse): void;
+  reject(err: Error): void;
   timer: NodeJS.Timeout;
+}
+
+interface CommitWaiter {
+  offset: number;
+  epoch: number;
+  resolve(): void;
+  reject(err: Error): void;
 }
 
 /**
@@ -66,10 +74,13 @@ export class QuorumDriver {
   private readonly inbound = new Map<string, PendingInbound>();
   private timer: NodeJS.Timeout | null = null;
   private processing = false;
+  /** The running processReadies loop, if any: stop() waits for it so no write races the store's close. */
+  private loop: Promise<void> | null = null;
   private again = false;
   private stopped = false;
   private ticks = 0;
-  private readonly commitWaiters: { offset: number; epoch: number; resolve(): void; reject(err: Error): void }[] = [];
+  /** Bounded by the core's uncommittedEntriesMax: a waiter leaves on commit, on timeout, or at stop. */
+  private readonly commitWaiters: CommitWaiter[] = [];
   private appliedEnd = 0;
   private appliedEpochs = new Map<number, number>();
 
@@ -87,12 +98,21 @@ export class QuorumDriver {
     this.kick();
   }
 
+  /**
+   * Stops ticking and answering, fails every waiting caller (peers' requests and proposals), and
+   * resolves once the Ready being carried out, if any, is finished, so the caller may close the
+   * persistence afterwards without a write racing the close.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    for (const pending of this.inbound.values()) clearTimeout(pending.timer);
+    for (const pending of this.inbound.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new Error('quorum stopped'));
+    }
     this.inbound.clear();
     for (const waiter of this.commitWaiters.splice(0)) waiter.reject(new Error('quorum stopped'));
+    await this.loop;
   }
 
   /** This node's view of the quorum, with ticks turned into milliseconds ago. */
@@ -114,6 +134,7 @@ export class QuorumDriver {
    * Rejects with NotLeaderError on a non-leader, or when the proposal was lost to a leader change.
    */
   async propose(payloads: Uint8Array[], timeoutMs: number): Promise<number> {
+    if (this.stopped) throw new Error('quorum stopped');
     const result = this.raft.propose(payloads);
     if (!result.ok) {
       if (result.reason === 'not-leader') throw new NotLeaderError(result.leaderId, result.epoch);
@@ -122,12 +143,18 @@ export class QuorumDriver {
     this.kick();
     const lastOffset = result.firstOffset + payloads.length - 1;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`proposal at ${lastOffset} not committed within ${timeoutMs} ms`)), timeoutMs);
-      this.commitWaiters.push({
+      const waiter: CommitWaiter = {
         offset: lastOffset, epoch: result.epoch,
         resolve: () => { clearTimeout(timer); resolve(); },
         reject: (err) => { clearTimeout(timer); reject(err); },
-      });
+      };
+      const timer = setTimeout(() => {
+        // A waiter that gave up must not stay in the list: an isolated leader would collect them.
+        const at = this.commitWaiters.indexOf(waiter);
+        if (at >= 0) this.commitWaiters.splice(at, 1);
+        reject(new Error(`proposal at ${lastOffset} not committed within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.commitWaiters.push(waiter);
     });
     return result.firstOffset;
   }
@@ -156,7 +183,7 @@ export class QuorumDriver {
         this.inbound.delete(key);
         reject(new Error(`no response to ${request.kind} from ${from}`));
       }, this.options.requestTimeoutMs + this.ticksToMs(this.options.raft.fetchMaxWaitTicks));
-      this.inbound.set(key, { resolve, timer });
+      this.inbound.set(key, { resolve, reject, timer });
       this.raft.step(from, request);
       this.kick();
     });
@@ -167,7 +194,7 @@ export class QuorumDriver {
       this.again = true;
       return;
     }
-    void this.processReadies();
+    this.loop = this.processReadies();
   }
 
   private async processReadies(): Promise<void> {
@@ -212,8 +239,12 @@ export class QuorumDriver {
       const waiter = this.commitWaiters[i]!;
       if (waiter.offset >= this.appliedEnd) continue;
       this.commitWaiters.splice(i, 1);
+      // Every entry applied while a waiter waits is remembered, so a missing epoch means a snapshot
+      // from the leader replaced the log past the waiter's offset: whether the proposal survived
+      // is unknown, and saying it committed could confirm an operation that was truncated.
       const epoch = this.appliedEpochs.get(waiter.offset);
-      if (epoch === undefined || epoch === waiter.epoch) waiter.resolve();
+      if (epoch === waiter.epoch) waiter.resolve();
+      else if (epoch === undefined) waiter.reject(new Error(`proposal at ${waiter.offset}: outcome unknown, a snapshot replaced the log`));
       else waiter.reject(new NotLeaderError(null, epoch));
     }
     // Only offsets someone may still wait for are worth remembering.

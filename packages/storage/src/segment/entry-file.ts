@@ -48,6 +48,28 @@ export class EntryFile {
     return this.loaded().subarray(0, this.count * this.entryBytes);
   }
 
+  /**
+   * Binary search: the index of the last entry for which `keyAtMost(entries, at)` holds, or -1 if
+   * none does. `at` is the entry's byte position in `entries`. The predicate must hold for a prefix
+   * of the entries and fail for the rest, which the indexes' sorted keys guarantee.
+   */
+  lastIndexWhere(keyAtMost: (entries: Buffer, at: number) => boolean): number {
+    const entries = this.entries();
+    let lo = 0;
+    let hi = this.count - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keyAtMost(entries, mid * this.entryBytes)) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
   /** Reads one entry without loading the whole file (used at open to sanity-check the last entry). */
   readEntry(index: number): Buffer {
     invariant(index >= 0 && index < this.count, `entry ${index} outside [0, ${this.count})`);

@@ -97,20 +97,7 @@ export class OffsetIndex {
 
   /** Index of the last entry with relative offset <= target, or -1. */
   private floorIndex(relativeOffset: number): number {
-    const entries = this.file.entries();
-    let lo = 0;
-    let hi = this.file.entryCount - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (entries.readInt32BE(mid * OFFSET_INDEX_ENTRY_BYTES) <= relativeOffset) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
+    return this.file.lastIndexWhere((entries, at) => entries.readInt32BE(at) <= relativeOffset);
   }
 }
 

@@ -95,20 +95,7 @@ export class TimeIndex {
 
   /** Index of the last entry with timestamp <= target, or -1. */
   private floorIndex(timestamp: bigint): number {
-    const entries = this.file.entries();
-    let lo = 0;
-    let hi = this.file.entryCount - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (entries.readBigInt64BE(mid * TIME_INDEX_ENTRY_BYTES) <= timestamp) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
+    return this.file.lastIndexWhere((entries, at) => entries.readBigInt64BE(at) <= timestamp);
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'node:test';
 import { batchesIn } from './batch.js';
 import { DEFAULT_LOG_CONFIG, PartitionLog, type LogConfig, type StorageLogger } from '../../src/index.js';
 
@@ -10,6 +11,38 @@ export const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
 export function tempDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'sluice-storage-'));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The current test's temp directory and the log it works on there. */
+export interface TempLogDir {
+  /** The current test's temp directory, made before each test. */
+  readonly path: string;
+  /** The test's log, closed after the test; a test that closes or destroys it without opening another sets it to null. */
+  log: PartitionLog | null;
+}
+
+/**
+ * Registers hooks in the calling test file: before each test a fresh temp directory and an empty
+ * `log`; after it, the log left in `log` is closed and the directory removed.
+ */
+export function tempLogDirPerTest(): TempLogDir {
+  let dir: ReturnType<typeof tempDir> | null = null;
+  const fixture: TempLogDir = {
+    get path(): string {
+      if (!dir) throw new Error('no temp directory before the first test');
+      return dir.path;
+    },
+    log: null,
+  };
+  beforeEach(() => {
+    dir = tempDir();
+    fixture.log = null;
+  });
+  afterEach(async () => {
+    await fixture.log?.close();
+    dir!.remove();
+  });
+  return fixture;
 }
 
 /** A clock tests move by hand. */

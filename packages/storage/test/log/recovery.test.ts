@@ -9,22 +9,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { InconsistentTopicId, type LogConfig, type PartitionLog } from '../../src/index.js';
+import { describe, it } from 'node:test';
+import { InconsistentTopicId, type LogConfig } from '../../src/index.js';
 import { batchesIn, makeBatch, seededRandom } from '../helpers/batch.js';
-import { closeAsIfCrashed, ManualClock, openLog, partitionDir, readAll, RecordingLogger, segmentFile, tempDir } from '../helpers/log.js';
+import { closeAsIfCrashed, ManualClock, openLog, partitionDir, readAll, RecordingLogger, segmentFile, tempLogDirPerTest } from '../helpers/log.js';
 
-let tmp: ReturnType<typeof tempDir>;
-let log: PartitionLog | null;
-
-beforeEach(() => {
-  tmp = tempDir();
-  log = null;
-});
-afterEach(async () => {
-  await log?.close();
-  tmp.remove();
-});
+const tmp = tempLogDirPerTest();
 
 interface Written {
   /** [start, end) byte range of each batch in the first segment file, and its offsets. */
@@ -90,9 +80,9 @@ describe('torn tail', () => {
     for (let i = 0; i < 8; i++) target.append(makeBatch(), { leaderEpoch: 0 });
     await closeAsIfCrashed(target, tmp.path);
     truncateSync(segmentFile(tmp.path, 6n, 'log'), 161 + 80);
-    log = openLog(tmp.path, { config });
-    assert.equal(log.logEndOffset, 7n);
-    assert.equal(log.segmentCount, 3);
+    tmp.log = openLog(tmp.path, { config });
+    assert.equal(tmp.log.logEndOffset, 7n);
+    assert.equal(tmp.log.segmentCount, 3);
   });
 });
 
@@ -102,8 +92,8 @@ describe('corruption', () => {
     const bytes = Buffer.from(written.logBytes);
     bytes[written.batches[3]!.start + 70]! ^= 0x01;
     writeFileSync(segmentFile(tmp.path, 0n, 'log'), bytes);
-    log = openLog(tmp.path);
-    assert.equal(log.logEndOffset, written.batches[2]!.lastOffset + 1n);
+    tmp.log = openLog(tmp.path);
+    assert.equal(tmp.log.logEndOffset, written.batches[2]!.lastOffset + 1n);
   });
 
   it('a flipped byte in an earlier batch drops it and everything after', async () => {
@@ -125,8 +115,8 @@ describe('corruption', () => {
     const bytes = Buffer.from(written.logBytes);
     bytes.writeBigInt64BE(99n, written.batches[1]!.start);
     writeFileSync(segmentFile(tmp.path, 0n, 'log'), bytes);
-    log = openLog(tmp.path);
-    assert.equal(log.logEndOffset, written.batches[0]!.lastOffset + 1n);
+    tmp.log = openLog(tmp.path);
+    assert.equal(tmp.log.logEndOffset, written.batches[0]!.lastOffset + 1n);
   });
 
   it('a bad batch in an unflushed middle segment deletes the later segments', async () => {
@@ -140,9 +130,9 @@ describe('corruption', () => {
     bytes[161 + 100]! ^= 0xff;
     writeFileSync(middle, bytes);
     const logger = new RecordingLogger();
-    log = openLog(tmp.path, { config, logger });
-    assert.equal(log.logEndOffset, 3n);
-    assert.equal(log.segmentCount, 2);
+    tmp.log = openLog(tmp.path, { config, logger });
+    assert.equal(tmp.log.logEndOffset, 3n);
+    assert.equal(tmp.log.segmentCount, 2);
     assert.equal(existsSync(segmentFile(tmp.path, 4n, 'log')), false);
     assert.ok(logger.warnings().includes('deleting segment after a truncated one'));
   });
@@ -153,8 +143,8 @@ describe('corruption', () => {
     await target.close();
     const path = segmentFile(tmp.path, 0n, 'log');
     writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.alloc(500, 0)]));
-    log = openLog(tmp.path);
-    assert.equal(log.logEndOffset, 3n);
+    tmp.log = openLog(tmp.path);
+    assert.equal(tmp.log.logEndOffset, 3n);
     assert.equal(readFileSync(path).length, 161 * 3);
   });
 });
@@ -175,12 +165,12 @@ describe('indexes', () => {
   }
 
   async function assertRebuilt(original: Map<string, Buffer>): Promise<void> {
-    log = openLog(tmp.path, { config });
-    assert.equal(log.logEndOffset, 25n);
-    assert.deepEqual(batchesIn(log.read(13n, { maxBytes: 1, minOneBatch: true }).chunks)[0]!.baseOffset, 13n);
-    assert.deepEqual(log.offsetForTimestamp(1017n), { offset: 17n, timestamp: 1017n });
-    await log.close();
-    log = null;
+    tmp.log = openLog(tmp.path, { config });
+    assert.equal(tmp.log.logEndOffset, 25n);
+    assert.deepEqual(batchesIn(tmp.log.read(13n, { maxBytes: 1, minOneBatch: true }).chunks)[0]!.baseOffset, 13n);
+    assert.deepEqual(tmp.log.offsetForTimestamp(1017n), { offset: 17n, timestamp: 1017n });
+    await tmp.log.close();
+    tmp.log = null;
     for (const [path, bytes] of original) assert.deepEqual(readFileSync(path), bytes, path);
   }
 
@@ -231,12 +221,12 @@ describe('directory hygiene', () => {
     writeFileSync(join(dir, '00000000000000000001.log'), Buffer.alloc(0));
     writeFileSync(join(dir, 'notes.txt'), 'operator notes');
     const logger = new RecordingLogger();
-    log = openLog(tmp.path, { config, logger });
+    tmp.log = openLog(tmp.path, { config, logger });
     for (const name of [...stray, '00000000000000000001.log']) assert.equal(existsSync(join(dir, name)), false, name);
     assert.equal(existsSync(join(dir, 'notes.txt')), true);
     assert.ok(logger.warnings().includes('unknown file in partition directory left alone'));
-    assert.equal(log.logEndOffset, 5n);
-    assert.deepEqual(batchesIn(readAll(log)).map((b) => b.baseOffset), [0n, 1n, 2n, 3n, 4n]);
+    assert.equal(tmp.log.logEndOffset, 5n);
+    assert.deepEqual(batchesIn(readAll(tmp.log)).map((b) => b.baseOffset), [0n, 1n, 2n, 3n, 4n]);
     assert.equal(existsSync(join(dir, 'clean-shutdown')), false, 'marker removed while open');
   });
 
@@ -267,9 +257,9 @@ describe('recovery point', () => {
     const activeBytes = readFileSync(active);
     activeBytes[100]! ^= 0xff;
     writeFileSync(active, activeBytes);
-    log = openLog(tmp.path, { config });
-    assert.equal(log.logStartOffset, 0n);
-    assert.equal(log.logEndOffset, 4n);
+    tmp.log = openLog(tmp.path, { config });
+    assert.equal(tmp.log.logStartOffset, 0n);
+    assert.equal(tmp.log.logEndOffset, 4n);
   });
 
   it('rolls by wall-clock age after a reopen, from the first batch timestamp', async () => {
@@ -278,12 +268,12 @@ describe('recovery point', () => {
     const target = openLog(tmp.path, { config, clock });
     target.append(makeBatch({ maxTimestamp: 995_000n }), { leaderEpoch: 0 });
     await target.close();
-    log = openLog(tmp.path, { config, clock });
+    tmp.log = openLog(tmp.path, { config, clock });
     clock.nowMs = 1_004_000;
-    log.enforceRetention();
-    assert.equal(log.segmentCount, 1);
+    tmp.log.enforceRetention();
+    assert.equal(tmp.log.segmentCount, 1);
     clock.nowMs = 1_005_001;
-    log.enforceRetention();
-    assert.equal(log.segmentCount, 2);
+    tmp.log.enforceRetention();
+    assert.equal(tmp.log.segmentCount, 2);
   });
 });

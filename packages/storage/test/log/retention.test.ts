@@ -6,24 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { OffsetOutOfRange, type PartitionLog } from '../../src/index.js';
 import { batchesIn, makeBatch } from '../helpers/batch.js';
-import { ManualClock, openLog, partitionDir, readAll, tempDir } from '../helpers/log.js';
+import { ManualClock, openLog, partitionDir, readAll, tempLogDirPerTest } from '../helpers/log.js';
 
 const BATCH_BYTES = 161; // makeBatch() default: 61-byte header + 100 record bytes
 
-let tmp: ReturnType<typeof tempDir>;
-let log: PartitionLog | null;
-
-beforeEach(() => {
-  tmp = tempDir();
-  log = null;
-});
-afterEach(async () => {
-  await log?.close();
-  tmp.remove();
-});
+const tmp = tempLogDirPerTest();
 
 function append(target: PartitionLog, timestamp: bigint, count = 1): void {
   for (let i = 0; i < count; i++) target.append(makeBatch({ baseTimestamp: timestamp, maxTimestamp: timestamp }), { leaderEpoch: 0 });
@@ -35,115 +25,115 @@ function segmentFiles(): string[] {
 
 describe('roll', () => {
   it('rolls by size before an append would pass segmentBytes', () => {
-    log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 3 } });
-    append(log, 1000n, 7);
+    tmp.log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 3 } });
+    append(tmp.log, 1000n, 7);
     assert.deepEqual(segmentFiles(), ['00000000000000000000.log', '00000000000000000003.log', '00000000000000000006.log']);
   });
 
   it('puts an append larger than segmentBytes alone in its segment', () => {
-    log = openLog(tmp.path, { config: { segmentBytes: 100 } });
-    append(log, 1000n, 3);
-    assert.equal(log.segmentCount, 3);
-    assert.deepEqual(batchesIn(readAll(log)).map((b) => b.baseOffset), [0n, 1n, 2n]);
+    tmp.log = openLog(tmp.path, { config: { segmentBytes: 100 } });
+    append(tmp.log, 1000n, 3);
+    assert.equal(tmp.log.segmentCount, 3);
+    assert.deepEqual(batchesIn(readAll(tmp.log)).map((b) => b.baseOffset), [0n, 1n, 2n]);
   });
 
   it('rolls by age: incoming max timestamp minus the first batch timestamp (Kafka)', () => {
-    log = openLog(tmp.path, { config: { segmentMs: 1000 } });
-    append(log, 10_000n);
-    append(log, 11_000n);
-    assert.equal(log.segmentCount, 1);
-    append(log, 11_001n);
-    assert.equal(log.segmentCount, 2);
+    tmp.log = openLog(tmp.path, { config: { segmentMs: 1000 } });
+    append(tmp.log, 10_000n);
+    append(tmp.log, 11_000n);
+    assert.equal(tmp.log.segmentCount, 1);
+    append(tmp.log, 11_001n);
+    assert.equal(tmp.log.segmentCount, 2);
   });
 
   it('rolls by wall-clock age when batches carry no timestamp', () => {
     const clock = new ManualClock();
-    log = openLog(tmp.path, { config: { segmentMs: 1000 }, clock });
-    append(log, -1n);
+    tmp.log = openLog(tmp.path, { config: { segmentMs: 1000 }, clock });
+    append(tmp.log, -1n);
     clock.nowMs += 1001;
-    append(log, -1n);
-    assert.equal(log.segmentCount, 2);
+    append(tmp.log, -1n);
+    assert.equal(tmp.log.segmentCount, 2);
   });
 
   it('enforceRetention rolls an active segment older than segmentMs', () => {
     const clock = new ManualClock(1_000_000);
-    log = openLog(tmp.path, { config: { segmentMs: 60_000 }, clock });
-    append(log, 1_000_000n);
+    tmp.log = openLog(tmp.path, { config: { segmentMs: 60_000 }, clock });
+    append(tmp.log, 1_000_000n);
     clock.nowMs += 60_000;
-    assert.equal(log.enforceRetention(), 0);
-    assert.equal(log.segmentCount, 1);
+    assert.equal(tmp.log.enforceRetention(), 0);
+    assert.equal(tmp.log.segmentCount, 1);
     clock.nowMs += 1;
-    assert.equal(log.enforceRetention(), 0);
-    assert.equal(log.segmentCount, 2);
-    assert.equal(log.logEndOffset, 1n);
+    assert.equal(tmp.log.enforceRetention(), 0);
+    assert.equal(tmp.log.segmentCount, 2);
+    assert.equal(tmp.log.logEndOffset, 1n);
   });
 
   it('rolls when the offset index is full', () => {
     // 24 bytes: 3 offset index entries, 1 time index entry plus the final one.
-    log = openLog(tmp.path, { config: { segmentIndexBytesMax: 24, indexIntervalBytes: 0 } });
-    append(log, 1000n, 10);
-    assert.ok(log.segmentCount > 1);
-    assert.deepEqual(batchesIn(readAll(log)).map((b) => b.baseOffset), [...Array(10).keys()].map(BigInt));
+    tmp.log = openLog(tmp.path, { config: { segmentIndexBytesMax: 24, indexIntervalBytes: 0 } });
+    append(tmp.log, 1000n, 10);
+    assert.ok(tmp.log.segmentCount > 1);
+    assert.deepEqual(batchesIn(readAll(tmp.log)).map((b) => b.baseOffset), [...Array(10).keys()].map(BigInt));
   });
 });
 
 describe('retention', () => {
   it('by time deletes whole segments whose newest batch is older than retentionMs', () => {
     const clock = new ManualClock(100_000);
-    log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2, retentionMs: 10_000 }, clock });
-    append(log, 50_000n, 2); // segment 0: offsets 0-1
-    append(log, 80_000n, 2); // segment 2: offsets 2-3
-    append(log, 95_000n, 2); // segment 4: offsets 4-5, active
-    assert.equal(log.enforceRetention(), 2);
-    assert.equal(log.logStartOffset, 4n);
+    tmp.log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2, retentionMs: 10_000 }, clock });
+    append(tmp.log, 50_000n, 2); // segment 0: offsets 0-1
+    append(tmp.log, 80_000n, 2); // segment 2: offsets 2-3
+    append(tmp.log, 95_000n, 2); // segment 4: offsets 4-5, active
+    assert.equal(tmp.log.enforceRetention(), 2);
+    assert.equal(tmp.log.logStartOffset, 4n);
     assert.deepEqual(segmentFiles(), ['00000000000000000004.log']);
-    assert.throws(() => log!.read(3n, { maxBytes: 1000, minOneBatch: true }), OffsetOutOfRange);
-    assert.deepEqual(batchesIn(log.read(4n, { maxBytes: 1000, minOneBatch: true }).chunks).map((b) => b.baseOffset), [4n, 5n]);
+    assert.throws(() => tmp.log!.read(3n, { maxBytes: 1000, minOneBatch: true }), OffsetOutOfRange);
+    assert.deepEqual(batchesIn(tmp.log.read(4n, { maxBytes: 1000, minOneBatch: true }).chunks).map((b) => b.baseOffset), [4n, 5n]);
   });
 
   it('by time rolls and deletes an expired active segment, as Kafka does', () => {
     const clock = new ManualClock(100_000);
-    log = openLog(tmp.path, { config: { retentionMs: 1000 }, clock });
-    append(log, 50_000n, 3);
-    assert.equal(log.enforceRetention(), 1);
-    assert.equal(log.logStartOffset, 3n);
-    assert.equal(log.logEndOffset, 3n);
-    assert.equal(log.append(makeBatch({ maxTimestamp: 100_000n }), { leaderEpoch: 0 }).baseOffset, 3n);
+    tmp.log = openLog(tmp.path, { config: { retentionMs: 1000 }, clock });
+    append(tmp.log, 50_000n, 3);
+    assert.equal(tmp.log.enforceRetention(), 1);
+    assert.equal(tmp.log.logStartOffset, 3n);
+    assert.equal(tmp.log.logEndOffset, 3n);
+    assert.equal(tmp.log.append(makeBatch({ maxTimestamp: 100_000n }), { leaderEpoch: 0 }).baseOffset, 3n);
   });
 
   it('by size deletes the oldest segments while the rest still reaches retentionBytes', () => {
-    log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2, retentionBytes: BATCH_BYTES * 3 } });
-    append(log, 1000n, 9); // segments 0,2,4,6 full, 8 active with one batch; 9 batches in total
-    assert.equal(log.enforceRetention(), 3);
-    assert.equal(log.logStartOffset, 6n);
-    assert.equal(log.sizeBytes, BATCH_BYTES * 3);
-    assert.equal(log.enforceRetention(), 0);
+    tmp.log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2, retentionBytes: BATCH_BYTES * 3 } });
+    append(tmp.log, 1000n, 9); // segments 0,2,4,6 full, 8 active with one batch; 9 batches in total
+    assert.equal(tmp.log.enforceRetention(), 3);
+    assert.equal(tmp.log.logStartOffset, 6n);
+    assert.equal(tmp.log.sizeBytes, BATCH_BYTES * 3);
+    assert.equal(tmp.log.enforceRetention(), 0);
   });
 
   it('never deletes the active segment for size', () => {
-    log = openLog(tmp.path, { config: { retentionBytes: 0 } });
-    append(log, 1000n, 5);
-    assert.equal(log.enforceRetention(), 0);
-    assert.equal(log.logStartOffset, 0n);
+    tmp.log = openLog(tmp.path, { config: { retentionBytes: 0 } });
+    append(tmp.log, 1000n, 5);
+    assert.equal(tmp.log.enforceRetention(), 0);
+    assert.equal(tmp.log.logStartOffset, 0n);
   });
 
   it('never deletes segments holding offsets at or above the high watermark', () => {
-    log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2, retentionBytes: 0 } });
-    append(log, 1000n, 6); // segments 0, 2, 4
-    assert.equal(log.enforceRetention({ highWatermark: 3n }), 1);
-    assert.equal(log.logStartOffset, 2n);
-    assert.equal(log.enforceRetention({ highWatermark: 4n }), 1);
-    assert.equal(log.logStartOffset, 4n);
+    tmp.log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2, retentionBytes: 0 } });
+    append(tmp.log, 1000n, 6); // segments 0, 2, 4
+    assert.equal(tmp.log.enforceRetention({ highWatermark: 3n }), 1);
+    assert.equal(tmp.log.logStartOffset, 2n);
+    assert.equal(tmp.log.enforceRetention({ highWatermark: 4n }), 1);
+    assert.equal(tmp.log.logStartOffset, 4n);
   });
 
   it('keeps the moved logStartOffset across a reopen', async () => {
-    log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2, retentionBytes: BATCH_BYTES } });
-    append(log, 1000n, 5);
-    log.enforceRetention();
-    assert.equal(log.logStartOffset, 4n);
-    await log.close();
-    log = openLog(tmp.path);
-    assert.equal(log.logStartOffset, 4n);
-    assert.equal(log.logEndOffset, 5n);
+    tmp.log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2, retentionBytes: BATCH_BYTES } });
+    append(tmp.log, 1000n, 5);
+    tmp.log.enforceRetention();
+    assert.equal(tmp.log.logStartOffset, 4n);
+    await tmp.log.close();
+    tmp.log = openLog(tmp.path);
+    assert.equal(tmp.log.logStartOffset, 4n);
+    assert.equal(tmp.log.logEndOffset, 5n);
   });
 });

@@ -11,8 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { BATCH, computeBatchCrc } from '@sluice/protocol';
+import { BATCH } from '@sluice/protocol';
 import { DEFAULT_LOG_CONFIG, PartitionLog, type LogConfig } from '../src/index.js';
+import { makeBatch } from '../test/helpers/batch.js';
 
 const RECORD_BYTES = 1024;
 const RECORDS_PER_BATCH = 16;
@@ -33,19 +34,8 @@ interface Figures {
 
 /** A valid magic-2 batch of `RECORDS_PER_BATCH` opaque 1 KiB records (no record encoding needed to store it). */
 function batchTemplate(): Buffer {
-  const buf = Buffer.alloc(BATCH.HEADER_BYTES + RECORD_BYTES * RECORDS_PER_BATCH, 0x5a);
-  buf.writeInt32BE(buf.length - BATCH.LOG_OVERHEAD, BATCH.BATCH_LENGTH);
-  buf.writeInt8(2, BATCH.MAGIC);
-  buf.writeInt16BE(0, BATCH.ATTRIBUTES);
-  buf.writeInt32BE(RECORDS_PER_BATCH - 1, BATCH.LAST_OFFSET_DELTA);
-  buf.writeBigInt64BE(BigInt(Date.now()), BATCH.BASE_TIMESTAMP);
-  buf.writeBigInt64BE(BigInt(Date.now()), BATCH.MAX_TIMESTAMP);
-  buf.writeBigInt64BE(-1n, BATCH.PRODUCER_ID);
-  buf.writeInt16BE(-1, BATCH.PRODUCER_EPOCH);
-  buf.writeInt32BE(-1, BATCH.BASE_SEQUENCE);
-  buf.writeInt32BE(RECORDS_PER_BATCH, BATCH.RECORDS_COUNT);
-  buf.writeUInt32BE(computeBatchCrc(buf), BATCH.CRC);
-  return buf;
+  const now = BigInt(Date.now());
+  return makeBatch({ recordsCount: RECORDS_PER_BATCH, recordBytes: RECORD_BYTES * RECORDS_PER_BATCH, fill: 0x5a, baseTimestamp: now, maxTimestamp: now });
 }
 
 async function appendPhase(log: PartitionLog, opts: { totalBytes: number; seconds: number }): Promise<{ batches: number; ms: number; finalFlushMs: number }> {

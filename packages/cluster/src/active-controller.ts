@@ -13,6 +13,8 @@ import type { MetadataState } from './metadata-state.js';
 
 /** How long one controller operation may wait for its records to commit. */
 const COMMIT_TIMEOUT_MS = 10_000;
+/** How often a new leader checks whether it has applied its own leader-change entry yet. */
+const CATCH_UP_POLL_MS = 10;
 
 /** A planner's result: records to commit as one entry, and what to answer once they are committed. */
 interface Plan<T> {
@@ -67,13 +69,31 @@ export class ActiveController {
   /** Runs one operation after the previous ones, committing its records before resolving. */
   private run<T>(plan: (image: MetadataImage) => Plan<T>): Promise<T> {
     const next = this.queue.then(async () => {
-      if (!this.isLeader) throw new NotLeaderError(this.leaderId === -1 ? null : this.leaderId, this.driver.status().epoch);
+      await this.caughtUpAsLeader();
       const { records, result } = plan(this.state.image);
       if (records.length > 0) await this.driver.propose([encodeRecords(records)], COMMIT_TIMEOUT_MS);
       return result;
     });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Resolves once this node leads and has applied its own leader-change entry (the first entry of
+   * its epoch), so the image holds everything earlier leaders committed. A new leader learns the
+   * high watermark only when that entry commits: planning before then could repeat a committed
+   * operation (a CreateTopics retried after a failover) or hand out a broker epoch already used.
+   * KRaft's active controller likewise replays the log up to its epoch's start before serving.
+   */
+  private async caughtUpAsLeader(): Promise<void> {
+    const deadline = Date.now() + COMMIT_TIMEOUT_MS;
+    for (;;) {
+      const status = this.driver.status();
+      if (status.role !== 'leader') throw new NotLeaderError(status.leaderId, status.epoch);
+      if (this.state.appliedEpoch >= status.epoch) return;
+      if (Date.now() >= deadline) throw new Error(`epoch ${status.epoch} not caught up within ${COMMIT_TIMEOUT_MS} ms`);
+      await new Promise((r) => setTimeout(r, CATCH_UP_POLL_MS));
+    }
   }
 
   registerBroker(request: RegisterBrokerRequest): Promise<{ errorCode: number; errorMessage: string | null; brokerEpoch: bigint }> {

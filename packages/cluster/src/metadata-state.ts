@@ -40,6 +40,11 @@ export class MetadataState implements ClusterMetadata {
     return this.options.clusterId;
   }
 
+  /** The epoch of the last entry applied (or of the loaded snapshot's last entry); 0 before any. */
+  get appliedEpoch(): number {
+    return this.lastEpoch;
+  }
+
   /** Replaces the image with a snapshot's (the quorum installed one, or found one at start). */
   loadSnapshot(snapshot: { endOffset: number; epoch: number; data: Uint8Array }): void {
     this.image = MetadataImage.fromRecords(decodeRecords(snapshot.data));

@@ -50,7 +50,10 @@ export class ControllerClient implements TopicAdmin {
         lastProblem = `controller ${this.activeId} answered ${ControllerError[response.error] ?? response.error}`;
         if (response.error === ControllerError.INCONSISTENT_CLUSTER_ID) throw new Error(`controller ${this.activeId} belongs to another cluster`);
         if (response.error === ControllerError.NOT_CONTROLLER && response.leaderId >= 0 && response.leaderId !== this.activeId && this.clients.has(response.leaderId)) {
+          // Follow the named leader; the short pause keeps two nodes that name each other (a leader
+          // change in progress) from bouncing requests back and forth at full speed.
           this.activeId = response.leaderId;
+          await new Promise((r) => setTimeout(r, RETRY_BACKOFF_MS / 4));
           continue;
         }
       } catch (err) {

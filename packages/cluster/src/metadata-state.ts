@@ -84,7 +84,8 @@ export class MetadataState implements ClusterMetadata {
 
   brokers(): BrokerEndpoint[] {
     return this.image.liveBrokers().flatMap((b) => {
-      const listener = b.listeners.find((l) => l.name === this.options.clientListenerName) ?? b.listeners[0];
+      // A broker without the client listener is left out rather than shown with an internal address.
+      const listener = b.listeners.find((l) => l.name === this.options.clientListenerName);
       return listener ? [{ nodeId: b.brokerId, host: listener.host, port: listener.port, rack: b.rack }] : [];
     });
   }

@@ -5,7 +5,7 @@
  * restarted or the leader changed (KIP-101: that loses acknowledged writes); only a
  * DivergingEpoch answer truncates it.
  */
-import { type EpochEndOffset, type LeaderEpochCache, UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from './leader-epoch-cache.js';
+import { type EpochEndOffset, type EpochEndOffsetLookup, UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from './leader-epoch-cache.js';
 
 /** Where to cut the follower's log, and whether that settles the divergence. */
 export interface TruncationDecision {
@@ -37,7 +37,7 @@ export interface FollowerLogState {
  *   that epoch and ask again (`complete: false`);
  * - the follower tracks no epoch that low: min(leader's offset, own log end).
  */
-export function truncationFor(cache: LeaderEpochCache, diverging: EpochEndOffset, follower: FollowerLogState): TruncationDecision {
+export function truncationFor(cache: EpochEndOffsetLookup, diverging: EpochEndOffset, follower: FollowerLogState): TruncationDecision {
   const end = follower.logEndOffset;
   if (diverging.endOffset === UNDEFINED_EPOCH_OFFSET) return { truncateTo: minOffset(follower.highWatermark, end), complete: true };
   if (diverging.epoch === UNDEFINED_EPOCH) return { truncateTo: minOffset(diverging.endOffset, end), complete: true };

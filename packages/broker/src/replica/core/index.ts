@@ -15,6 +15,6 @@ export { type ReplicaProgress, isCaughtUp, progressAfterFetch } from './replica-
 export { AckWaiters, type AckAddResult, type AckCompletion, type AckWaiter, type AckWaitersOptions } from './ack-waiters.js';
 export {
   LeaderEpochCache, UNDEFINED_EPOCH, UNDEFINED_EPOCH_END_OFFSET, UNDEFINED_EPOCH_OFFSET, divergingEpochFor,
-  type EpochEndOffset, type EpochEntry, type FollowerLogPosition,
+  type EpochEndOffset, type EpochEndOffsetLookup, type EpochEntry, type FollowerLogPosition,
 } from './leader-epoch-cache.js';
 export { followerHighWatermark, truncationFor, type FollowerLogState, type TruncationDecision } from './follower.js';

@@ -27,6 +27,14 @@ export interface EpochEndOffset {
   readonly endOffset: bigint;
 }
 
+/**
+ * The one question divergence handling asks of an epoch cache. `LeaderEpochCache` answers it, and
+ * so does any cache with Kafka's endOffsetFor semantics (the storage layer's, for instance).
+ */
+export interface EpochEndOffsetLookup {
+  endOffsetFor(requestedEpoch: number, logEndOffset: bigint): EpochEndOffset;
+}
+
 /** The UNDEFINED answer: -1 / -1. */
 export const UNDEFINED_EPOCH_END_OFFSET: EpochEndOffset = { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET };
 
@@ -35,7 +43,7 @@ export const UNDEFINED_EPOCH_END_OFFSET: EpochEndOffset = { epoch: UNDEFINED_EPO
  * Invariant: epochs strictly increase and start offsets strictly increase along the list; an
  * epoch whose batches were all removed (or never written) has no entry.
  */
-export class LeaderEpochCache {
+export class LeaderEpochCache implements EpochEndOffsetLookup {
   private list: EpochEntry[];
 
   /** Starts from entries read back from the checkpoint; they must already be ordered. */
@@ -152,7 +160,7 @@ export interface FollowerLogPosition {
  * the leader's as far as epochs tell (or the follower's log is empty).
  * A diverging fetch must not update the follower's state on the leader (`onFollowerFetch`).
  */
-export function divergingEpochFor(cache: LeaderEpochCache, fetch: FollowerLogPosition, leaderLogEndOffset: bigint): EpochEndOffset | null {
+export function divergingEpochFor(cache: EpochEndOffsetLookup, fetch: FollowerLogPosition, leaderLogEndOffset: bigint): EpochEndOffset | null {
   if (fetch.lastFetchedEpoch === UNDEFINED_EPOCH) return null;
   const ours = cache.endOffsetFor(fetch.lastFetchedEpoch, leaderLogEndOffset);
   if (ours.endOffset < fetch.fetchOffset || ours.epoch < fetch.lastFetchedEpoch) return ours;

@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/*/src/core/**/*.ts', 'packages/controller/src/**/*.ts'],
+    files: ['packages/*/src/**/core/**/*.ts', 'packages/controller/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: IO_MODULES.map((name) => ({ name, message: 'core code is pure: IO belongs in the driver' })) }],
       'no-restricted-properties': ['error',

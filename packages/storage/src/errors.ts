@@ -1,4 +1,4 @@
-import { KafkaError } from '@sluice/protocol';
+import { KafkaError, type BatchProblem } from '@sluice/protocol';
 
 /** A broken internal invariant: a bug. Nobody catches it; the process exits and restarts. */
 export class InvariantError extends Error {
@@ -55,5 +55,34 @@ export class StorageFailure extends KafkaError {
   constructor(message: string, cause: unknown) {
     super('KAFKA_STORAGE_ERROR', message);
     this.cause = cause;
+  }
+}
+
+/**
+ * Why `appendAsFollower` refused batches: a batch that is not whole and valid (a BatchProblem,
+ * CRC included), a first base offset other than logEndOffset, a batch that does not start right
+ * after the previous one, a batch without a leader epoch, or a leader epoch below the log's latest
+ * or the previous batch's (the follower must truncate to the divergence point first, KIP-101).
+ */
+export type FollowerAppendProblem = BatchProblem | 'unexpected-base-offset' | 'non-contiguous-offsets' | 'missing-leader-epoch' | 'leader-epoch-goes-back';
+
+const BATCH_PROBLEMS: ReadonlySet<FollowerAppendProblem> = new Set(['truncated', 'bad-length', 'bad-magic', 'bad-crc']);
+
+/**
+ * Batches fetched from the leader do not continue this log (nothing was written). Corrupt bytes
+ * map to CORRUPT_MESSAGE, the rest to INVALID_RECORD. The replica fetcher handles it: an
+ * unexpected base offset means a stale fetch response (fetch again from logEndOffset); the others
+ * mean a leader bug or a follower that skipped truncation.
+ */
+export class InvalidFollowerAppend extends KafkaError {
+  override name = 'InvalidFollowerAppend';
+
+  constructor(
+    readonly problem: FollowerAppendProblem,
+    /** Byte position of the offending batch in the appended buffer. */
+    readonly position: number,
+    detail: string,
+  ) {
+    super(BATCH_PROBLEMS.has(problem) ? 'CORRUPT_MESSAGE' : 'INVALID_RECORD', `follower append refused (${problem}): ${detail}`);
   }
 }

@@ -1,6 +1,7 @@
-import { BATCH } from '@sluice/protocol';
-import { invariant } from '../errors.js';
+import { BATCH, checkBatch } from '@sluice/protocol';
+import { invariant, InvalidFollowerAppend } from '../errors.js';
 import type { Segment } from '../segment/segment.js';
+import type { EpochEntry } from './leader-epoch-cache.js';
 
 /** What an append needs to know about the batches of one produce request before writing them. */
 export interface BatchesSummary {
@@ -50,6 +51,59 @@ export function stampAndIndex(batches: Buffer, segment: Segment, opts: { baseOff
     const maxTimestamp = batches.readBigInt64BE(at + BATCH.MAX_TIMESTAMP);
     segment.indexBatch({ relativeOffset: segment.relative(offset), position: position + at, sizeBytes: size, maxTimestamp });
     offset += BigInt(batches.readInt32BE(at + BATCH.LAST_OFFSET_DELTA) + 1);
+    at += size;
+  }
+}
+
+/** What a follower append needs to know about batches fetched from the leader. */
+export interface FollowerBatchesSummary extends BatchesSummary {
+  /** Where each epoch newer than the log's latest starts: the epoch and the base offset of its first batch. */
+  epochStarts: EpochEntry[];
+  /** The leader epoch of the last batch. */
+  lastEpoch: number;
+}
+
+/**
+ * Checks batches fetched from the leader before a follower appends them as they are: each one
+ * whole and valid (length bound, magic 2, CRC-32C: the bytes crossed the network), the first
+ * starting at `logEndOffset` and each next one right after the previous, and leader epochs
+ * stamped and never going back. Throws InvalidFollowerAppend at the first violation.
+ */
+export function summarizeFollowerBatches(batches: Buffer, log: { logEndOffset: bigint; latestEpoch: number; batchBytesMax: number }): FollowerBatchesSummary {
+  invariant(batches.length > 0, 'follower append of 0 bytes');
+  const summary: FollowerBatchesSummary = { batchCount: 0, offsetCount: 0, maxTimestamp: -1n, epochStarts: [], lastEpoch: log.latestEpoch };
+  let expected = log.logEndOffset;
+  for (let at = 0; at < batches.length; ) {
+    const size = checkBatch(batches, at, log.batchBytesMax);
+    if (typeof size === 'string') throw new InvalidFollowerAppend(size, at, `batch at byte ${at} is ${size}`);
+    const baseOffset = batches.readBigInt64BE(at + BATCH.BASE_OFFSET);
+    const lastOffsetDelta = batches.readInt32BE(at + BATCH.LAST_OFFSET_DELTA);
+    const epoch = batches.readInt32BE(at + BATCH.PARTITION_LEADER_EPOCH);
+    if (baseOffset !== expected || lastOffsetDelta < 0) {
+      const problem = at === 0 ? 'unexpected-base-offset' : 'non-contiguous-offsets';
+      throw new InvalidFollowerAppend(problem, at, `batch at byte ${at} has base offset ${baseOffset} and last offset delta ${lastOffsetDelta}, expected base offset ${expected}`);
+    }
+    if (epoch < 0) throw new InvalidFollowerAppend('missing-leader-epoch', at, `batch at offset ${baseOffset} has leader epoch ${epoch}`);
+    if (epoch < summary.lastEpoch) throw new InvalidFollowerAppend('leader-epoch-goes-back', at, `batch at offset ${baseOffset} has leader epoch ${epoch} after ${summary.lastEpoch}`);
+    if (epoch > summary.lastEpoch) summary.epochStarts.push({ epoch, startOffset: baseOffset });
+    summary.lastEpoch = epoch;
+    const ts = batches.readBigInt64BE(at + BATCH.MAX_TIMESTAMP);
+    if (ts > summary.maxTimestamp) summary.maxTimestamp = ts;
+    summary.batchCount++;
+    summary.offsetCount += lastOffsetDelta + 1;
+    expected = baseOffset + BigInt(lastOffsetDelta) + 1n;
+    at += size;
+  }
+  return summary;
+}
+
+/** Records batches that already carry their base offsets (a follower's) in the segment's indexes, as if written at the segment's end. */
+export function indexAsStored(batches: Buffer, segment: Segment): void {
+  const position = segment.sizeBytes;
+  for (let at = 0; at < batches.length; ) {
+    const size = batches.readInt32BE(at + BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD;
+    const relativeOffset = segment.relative(batches.readBigInt64BE(at + BATCH.BASE_OFFSET));
+    segment.indexBatch({ relativeOffset, position: position + at, sizeBytes: size, maxTimestamp: batches.readBigInt64BE(at + BATCH.MAX_TIMESTAMP) });
     at += size;
   }
 }

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StorageLogger } from '../config.js';
+import { HIGH_WATERMARK_FILE } from './high-watermark-checkpoint.js';
+import { LEADER_EPOCH_CHECKPOINT_FILE } from './leader-epoch-checkpoint.js';
 
 /**
  * The small text files of a partition directory besides its segments, in Kafka's `key: value`
@@ -15,8 +17,11 @@ export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
 /** Base offset of the first segment that may hold unflushed data (Kafka's recovery point, per segment). */
 export const RECOVERY_POINT_FILE = 'recovery-point';
 
-/** The names above; any other file not belonging to a segment is reported and left alone. */
-export const KNOWN_FILES: ReadonlySet<string> = new Set([PARTITION_METADATA_FILE, CLEAN_SHUTDOWN_FILE, RECOVERY_POINT_FILE]);
+/**
+ * The names above and the two checkpoints (leader-epoch-checkpoint.ts, high-watermark-checkpoint.ts);
+ * any other file not belonging to a segment is reported and left alone.
+ */
+export const KNOWN_FILES: ReadonlySet<string> = new Set([PARTITION_METADATA_FILE, CLEAN_SHUTDOWN_FILE, RECOVERY_POINT_FILE, LEADER_EPOCH_CHECKPOINT_FILE, HIGH_WATERMARK_FILE]);
 
 /** What the clean-shutdown marker vouches for: the active segment's base offset and size at close. */
 export interface CleanShutdown {

@@ -100,6 +100,23 @@ export class Flusher {
     this.inBackground(() => syncDir(this.dir), 'recovery point sync');
   }
 
+  /**
+   * Runs a checkpoint write after every background step queued so far and before any queued
+   * later; `flush` waits for it too. The order is what lets recovery trust the leader epoch
+   * checkpoint below the recovery point: a roll queued after an epoch change raises the recovery
+   * point only once that change is durable. Resolves when the write is durable; a failure stops
+   * the log and rejects with its StorageFailure.
+   */
+  inOrder(step: () => Promise<void>, what: string): Promise<void> {
+    const run = this.background.then(step);
+    this.background = run.catch((err: unknown) => {
+      this.fail(err, what);
+    });
+    return run.catch((err: unknown) => {
+      throw this.fail(err, what);
+    });
+  }
+
   /** At close, with everything fsynced: the active segment is the first one that may change. */
   markAllDurable(activeBaseOffset: bigint): void {
     this.recoveryPoint = activeBaseOffset;

@@ -5,9 +5,13 @@ import { BATCH, KafkaError } from '@sluice/protocol';
 import { SEGMENT_BYTES_LIMIT, SILENT_LOGGER, validateLogConfig, type LogConfig, type StorageLogger } from '../config.js';
 import { InconsistentTopicId, invariant, InvariantError, OffsetOutOfRange } from '../errors.js';
 import { RELATIVE_OFFSET_MAX, Segment } from '../segment/segment.js';
-import { stampAndIndex, summarizeBatches, type BatchesSummary } from './append.js';
+import { indexAsStored, stampAndIndex, summarizeBatches, summarizeFollowerBatches, type BatchesSummary } from './append.js';
 import { PARTITION_METADATA_FILE, readPartitionTopicId, writeCleanShutdown, writePartitionMetadata } from './dir-files.js';
 import { Flusher } from './flusher.js';
+import { readHighWatermark, writeHighWatermark } from './high-watermark-checkpoint.js';
+import { LeaderEpochCache, UNDEFINED_EPOCH, type EpochEndOffset, type EpochEntry } from './leader-epoch-cache.js';
+import { writeLeaderEpochCheckpoint } from './leader-epoch-checkpoint.js';
+import { lastBatchOf, recoverLeaderEpochs } from './leader-epoch-recovery.js';
 import { readBatches, type ReadOptions, type ReadResult } from './read.js';
 import { prepareForAppends, recoverLog, rescanTail } from './recovery.js';
 import { countDeletable, countExpiredByTime, countOverSize, largestTimestampMs } from './retention.js';
@@ -38,19 +42,37 @@ export interface TimestampAndOffset {
   timestamp: bigint;
 }
 
+/** What an open found besides the segments: the leader epoch cache and the checkpointed high watermark. */
+interface OpenedState {
+  epochs: LeaderEpochCache;
+  lastBatchEpoch: number;
+  /** The high watermark in the checkpoint file, null when there was none. */
+  highWatermark: bigint | null;
+}
+
 /**
  * The segmented log of one partition, Kafka-style: `.log` segments of magic-2 batches stored as the
  * client sent them (base offset and leader epoch stamped in), with sparse offset and time indexes.
  * Appends and reads are synchronous positional IO on the page cache (microseconds, and ordering is
  * trivial on one thread); fsync is asynchronous. Start with `append` and `read`; recovery rules are
- * in recovery.ts.
+ * in recovery.ts. A follower appends with `appendAsFollower` and finds where its log diverges from
+ * the leader's with `endOffsetForEpoch` (KIP-101, KIP-279).
  *
  * Invariants: `segments` is non-empty, sorted by base offset, and the last one is active (the only
- * one appended to). logStartOffset = segments[0].baseOffset <= logEndOffset.
+ * one appended to). logStartOffset = segments[0].baseOffset <= logEndOffset. The leader epoch cache
+ * holds an entry for the first batch of every epoch newer than all before it, and none starting at
+ * or above logEndOffset or (but the one covering it) below logStartOffset.
  */
 export class PartitionLog {
   private nextOffset: bigint;
   private state: 'open' | 'closing' | 'closed' = 'open';
+  private readonly epochs: LeaderEpochCache;
+  /** The partition leader epoch of the last batch, UNDEFINED_EPOCH for an empty log. */
+  private lastEpoch: number;
+  /** A leader-epoch-checkpoint write is queued and has not started: it will take the entries as they are then. */
+  private epochsSavePending = false;
+  /** The last high watermark checkpointed (null: no file) and its write. */
+  private highWatermark: { value: bigint | null; written: Promise<void> };
 
   private constructor(
     private readonly dir: string,
@@ -60,14 +82,19 @@ export class PartitionLog {
     private readonly clock: () => number,
     private readonly logger: StorageLogger,
     private readonly flusher: Flusher,
+    opened: OpenedState,
   ) {
     this.nextOffset = logEndOffset;
+    this.epochs = opened.epochs;
+    this.lastEpoch = opened.lastBatchEpoch;
+    this.highWatermark = { value: opened.highWatermark, written: Promise.resolve() };
   }
 
   /**
    * Opens the log in `opts.dir`, creating the directory and partition.metadata if missing and
-   * recovering from an unclean shutdown (see recovery.ts). Throws InconsistentTopicId when the
-   * directory belongs to another topic id, or holds segments but no partition.metadata.
+   * recovering from an unclean shutdown (see recovery.ts), then the leader epoch cache (see
+   * leader-epoch-recovery.ts) and the checkpointed high watermark. Throws InconsistentTopicId when
+   * the directory belongs to another topic id, or holds segments but no partition.metadata.
    */
   static open(opts: PartitionLogOptions): PartitionLog {
     validateLogConfig(opts.config);
@@ -76,11 +103,15 @@ export class PartitionLog {
     const created = claimDirectory(opts.dir, opts.topicId);
     const ctx = { dir: opts.dir, config: opts.config, logger, clock };
     const recovered = recoverLog(ctx);
+    const epochs = recoverLeaderEpochs(ctx, recovered);
+    const highWatermark = readCheckpointedHighWatermark(opts.dir, logger);
     let log: PartitionLog | null = null;
     const activeSegment = (): Segment => log!.active;
     const flusher = new Flusher(opts.dir, logger, activeSegment, recovered.recoveryPoint, clock());
     if (created) flusher.afterCreate();
-    log = new PartitionLog(opts.dir, opts.config, recovered.segments, recovered.logEndOffset, clock, logger, flusher);
+    const opened = { epochs: epochs.cache, lastBatchEpoch: epochs.lastBatchEpoch, highWatermark };
+    log = new PartitionLog(opts.dir, opts.config, recovered.segments, recovered.logEndOffset, clock, logger, flusher, opened);
+    if (epochs.changed) log.saveLeaderEpochs();
     logger.info({ dir: opts.dir, logStartOffset: log.logStartOffset.toString(), logEndOffset: log.logEndOffset.toString(), segments: recovered.segments.length }, 'partition log opened');
     return log;
   }
@@ -105,34 +136,96 @@ export class PartitionLog {
     return this.segments.length;
   }
 
+  /** The newest leader epoch that wrote to this log (the leader epoch cache's latest), -1 when none did. */
+  get latestEpoch(): number {
+    return this.epochs.latestEpoch;
+  }
+
+  /** The partition leader epoch of the last batch, -1 for an empty log: a follower's last fetched epoch. */
+  get lastBatchEpoch(): number {
+    return this.lastEpoch;
+  }
+
+  /** The leader epoch cache: (epoch, start offset) pairs, oldest first, strictly increasing in both. */
+  get leaderEpochs(): readonly EpochEntry[] {
+    return this.epochs.entries;
+  }
+
+  /**
+   * OffsetsForLeaderEpoch on this log (KIP-101): the largest epoch <= `epoch` that wrote to it,
+   * with the start offset of the next epoch, or logEndOffset when it is the latest; -1 and -1 when
+   * `epoch` is below the first epoch the log knows (the follower falls back to its high watermark).
+   */
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    this.assertUsable();
+    return this.epochs.endOffsetFor(epoch, this.nextOffset);
+  }
+
+  /**
+   * The high watermark last checkpointed (read at open, or given to `checkpointHighWatermark`
+   * since; 0 when there was none), clamped to [logStartOffset, logEndOffset], as Kafka clamps
+   * the one it loads.
+   */
+  get checkpointedHighWatermark(): bigint {
+    const hw = this.highWatermark.value ?? 0n;
+    return hw < this.logStartOffset ? this.logStartOffset : hw > this.nextOffset ? this.nextOffset : hw;
+  }
+
   /**
    * Appends one produce request's records: one or more concatenated batches the caller already
    * validated (CRC included). Assigns consecutive offsets from logEndOffset, stamps each batch's
    * base offset and partition leader epoch into `batches` in place (the caller's buffer is
    * modified), rolls first if the active segment is too large or old or its indexes are full,
    * writes with one positional write, updates the indexes and starts an fsync if the flush
-   * policy says so. Throws StorageFailure if the write fails or an earlier fsync did.
+   * policy says so. A `leaderEpoch` newer than the latest is recorded as starting at the first
+   * appended offset (an older one is not: see LeaderEpochCache.assign). Throws StorageFailure if
+   * the write fails or an earlier fsync did.
    */
   append(batches: Buffer, opts: { leaderEpoch: number }): AppendResult {
     this.assertUsable();
     const summary = summarizeBatches(batches, this.config.batchBytesMax);
     const baseOffset = this.nextOffset;
     const lastOffset = baseOffset + BigInt(summary.offsetCount - 1);
-    const nowMs = this.clock();
-    const active = this.onDisk('append', () => {
-      if (this.shouldRoll(summary, { lastOffset, sizeBytes: batches.length, nowMs })) this.roll();
-      // Indexing before the write is safe: if the write fails, the log refuses everything after.
-      stampAndIndex(batches, this.active, { baseOffset, leaderEpoch: opts.leaderEpoch });
-      this.active.appendBytes(batches);
-      return this.active;
-    });
-    if (active.sizeBytes === batches.length) {
-      active.firstBatchMaxTimestamp = batches.readBigInt64BE(BATCH.MAX_TIMESTAMP);
-      active.firstAppendMs = nowMs;
-    }
-    this.nextOffset = lastOffset + 1n;
-    this.flusher.afterAppend({ offsetCount: summary.offsetCount, nowMs }, this.config);
+    const epochStarts = [{ epoch: opts.leaderEpoch, startOffset: baseOffset }];
+    const index = (segment: Segment): void => stampAndIndex(batches, segment, { baseOffset, leaderEpoch: opts.leaderEpoch });
+    this.writeBatches(batches, summary, { lastOffset, lastEpoch: opts.leaderEpoch, epochStarts, index });
     return { baseOffset, lastOffset, maxTimestamp: summary.maxTimestamp };
+  }
+
+  /**
+   * Appends batches fetched from the leader exactly as the leader stored them: base offsets and
+   * partition leader epochs are already set and never rewritten. Checks first, writing nothing on
+   * failure (InvalidFollowerAppend): every batch whole and valid, CRC included; the first starting
+   * at logEndOffset and each next one right after the previous; leader epochs stamped and not
+   * below the latest (a diverging follower truncates first, KIP-101). Each batch whose epoch is
+   * newer than the latest is recorded as that epoch's start. Rolls, indexes, flushes and fails like
+   * `append`, and returns the same shape.
+   */
+  appendAsFollower(batches: Buffer): AppendResult {
+    this.assertUsable();
+    const log = { logEndOffset: this.nextOffset, latestEpoch: this.epochs.latestEpoch, batchBytesMax: this.config.batchBytesMax };
+    const summary = summarizeFollowerBatches(batches, log);
+    const baseOffset = this.nextOffset;
+    const lastOffset = baseOffset + BigInt(summary.offsetCount - 1);
+    const index = (segment: Segment): void => indexAsStored(batches, segment);
+    this.writeBatches(batches, summary, { lastOffset, lastEpoch: summary.lastEpoch, epochStarts: summary.epochStarts, index });
+    return { baseOffset, lastOffset, maxTimestamp: summary.maxTimestamp };
+  }
+
+  /**
+   * Writes the high watermark to the `high-watermark` checkpoint (atomically, fsynced, in order
+   * with the log's other background fsyncs); `checkpointedHighWatermark` returns it from now on
+   * and after a restart. The broker calls it periodically, as Kafka's checkpoint task does. A call
+   * with the value already checkpointed writes nothing and resolves with the earlier write. Await
+   * it: a failed write stops the log and rejects with StorageFailure.
+   */
+  checkpointHighWatermark(highWatermark: bigint): Promise<void> {
+    this.assertUsable();
+    invariant(highWatermark >= 0n && highWatermark <= this.nextOffset, `high watermark ${highWatermark} outside [0, ${this.nextOffset}]`);
+    if (highWatermark === this.highWatermark.value) return this.highWatermark.written;
+    const written = this.flusher.inOrder(() => writeHighWatermark(this.dir, highWatermark), 'high watermark checkpoint');
+    this.highWatermark = { value: highWatermark, written };
+    return written;
   }
 
   /**
@@ -175,13 +268,16 @@ export class PartitionLog {
    * Removes every batch holding an offset >= `offset` (replication truncates a follower to the
    * leader's log). A batch straddling `offset` goes whole, so logEndOffset may end below `offset`.
    * Below logStartOffset the log is emptied and restarts at `offset` (Kafka truncateFullyAndStartAt).
+   * The leader epoch cache loses its entries from the new logEndOffset on (all of them when the
+   * log is emptied, as Kafka clears it).
    */
   truncateTo(offset: bigint): void {
     this.assertUsable();
     invariant(offset >= 0n, `truncate to negative offset ${offset}`);
     if (offset >= this.nextOffset) return;
-    this.onDisk('truncate', () => {
-      if (offset < this.logStartOffset) {
+    const epochsChanged = this.onDisk('truncate', () => {
+      const full = offset < this.logStartOffset;
+      if (full) {
         this.deleteSegments(this.segments.length);
         this.segments.push(Segment.create(this.dir, offset, this.config));
         this.nextOffset = offset;
@@ -192,7 +288,10 @@ export class PartitionLog {
         prepareForAppends(this.active, this.clock());
       }
       this.flusher.afterTruncate(this.active.baseOffset);
+      this.lastEpoch = lastBatchOf(this.segments)?.partitionLeaderEpoch ?? UNDEFINED_EPOCH;
+      return full ? this.epochs.clear() : this.epochs.truncateFromEnd(this.nextOffset);
     });
+    if (epochsChanged) this.saveLeaderEpochs();
     this.logger.info({ dir: this.dir, offset: offset.toString(), logEndOffset: this.nextOffset.toString() }, 'log truncated');
   }
 
@@ -214,7 +313,7 @@ export class PartitionLog {
   /**
    * Applies retention: rolls the active segment if it is older than segmentMs, then deletes the
    * oldest whole segments past retention.ms, then those over retention.bytes, moving
-   * logStartOffset to the next segment's base offset. Never deletes the active segment, nor
+   * logStartOffset to the next segment's base offset (the leader epoch cache follows it). Never deletes the active segment, nor
    * anything at or above `highWatermark` (default: logEndOffset). Like Kafka, an active segment
    * that is itself past retention.ms is rolled so that it can go too. Returns segments deleted.
    */
@@ -275,6 +374,48 @@ export class PartitionLog {
     }
   }
 
+  /**
+   * Writes checked batches to the active segment (rolling first if due), then records their
+   * leader epochs: `epochStarts` newer than the latest go into the cache, whose checkpoint is
+   * rewritten in the background in order with the roll's fsync (Flusher.inOrder).
+   */
+  private writeBatches(batches: Buffer, summary: BatchesSummary, opts: { lastOffset: bigint; lastEpoch: number; epochStarts: readonly EpochEntry[]; index: (segment: Segment) => void }): void {
+    const nowMs = this.clock();
+    const active = this.onDisk('append', () => {
+      if (this.shouldRoll(summary, { lastOffset: opts.lastOffset, sizeBytes: batches.length, nowMs })) this.roll();
+      // Indexing before the write is safe: if the write fails, the log refuses everything after.
+      opts.index(this.active);
+      this.active.appendBytes(batches);
+      return this.active;
+    });
+    if (active.sizeBytes === batches.length) {
+      active.firstBatchMaxTimestamp = batches.readBigInt64BE(BATCH.MAX_TIMESTAMP);
+      active.firstAppendMs = nowMs;
+    }
+    this.nextOffset = opts.lastOffset + 1n;
+    this.lastEpoch = opts.lastEpoch;
+    let epochsChanged = false;
+    for (const start of opts.epochStarts) epochsChanged = this.epochs.assign(start.epoch, start.startOffset) || epochsChanged;
+    if (epochsChanged) this.saveLeaderEpochs();
+    this.flusher.afterAppend({ offsetCount: summary.offsetCount, nowMs }, this.config);
+  }
+
+  /**
+   * Queues a rewrite of leader-epoch-checkpoint after the cache changed, behind the background
+   * fsyncs already queued (Flusher.inOrder). Changes made before it starts share one write of the
+   * entries as they are then.
+   */
+  private saveLeaderEpochs(): void {
+    if (this.epochsSavePending) return;
+    this.epochsSavePending = true;
+    const written = this.flusher.inOrder(() => {
+      this.epochsSavePending = false;
+      return writeLeaderEpochCheckpoint(this.dir, this.epochs.entries);
+    }, 'leader epoch checkpoint');
+    // A failure is recorded in flusher.failure, which every later operation throws.
+    written.catch(() => undefined);
+  }
+
   private get active(): Segment {
     return this.segments[this.segments.length - 1]!;
   }
@@ -314,7 +455,10 @@ export class PartitionLog {
     this.deleteSegments(deleted);
     const bySize = countOverSize(this.segments, { deletable: countDeletable(this.segments, highWatermark), retentionBytes: this.config.retentionBytes });
     this.deleteSegments(bySize);
-    if (deleted + bySize > 0) this.logger.info({ dir: this.dir, deleted: deleted + bySize, logStartOffset: this.logStartOffset.toString() }, 'retention deleted segments');
+    if (deleted + bySize === 0) return 0;
+    if (this.epochs.truncateFromStart(this.logStartOffset)) this.saveLeaderEpochs();
+    this.lastEpoch = lastBatchOf(this.segments)?.partitionLeaderEpoch ?? UNDEFINED_EPOCH;
+    this.logger.info({ dir: this.dir, deleted: deleted + bySize, logStartOffset: this.logStartOffset.toString() }, 'retention deleted segments');
     return deleted + bySize;
   }
 
@@ -385,6 +529,13 @@ function truncateSegment(segment: Segment, offset: bigint): bigint {
   const logEndOffset = rescanTail(segment, { verifyCrc: false });
   invariant(logEndOffset !== null, `segment ${segment.baseOffset} does not parse after truncation`);
   return logEndOffset;
+}
+
+/** The high watermark in the checkpoint file, or null when there is none; a malformed file is reported and read as none (0 is always safe). */
+function readCheckpointedHighWatermark(dir: string, logger: StorageLogger): bigint | null {
+  const read = readHighWatermark(dir);
+  if (read.kind === 'malformed') logger.warn({ dir, problem: read.problem }, 'malformed high watermark checkpoint ignored');
+  return read.kind === 'ok' ? read.value : null;
 }
 
 /**

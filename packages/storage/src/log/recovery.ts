@@ -20,6 +20,13 @@ export interface RecoveredLog {
   logEndOffset: bigint;
   /** Base offset of the first segment that may hold data not yet fsynced. */
   recoveryPoint: bigint;
+  /**
+   * Where the batches this open rescanned in full begin: the base offset of the first segment
+   * scanned after an unclean shutdown, logEndOffset after a clean one. Everything below it was
+   * fsynced before the recovery point passed it, so files written in order with those fsyncs
+   * (the leader epoch checkpoint) can be trusted below it.
+   */
+  rescannedFrom: bigint;
 }
 
 /**
@@ -45,7 +52,7 @@ export function recoverLog(ctx: RecoveryContext): RecoveredLog {
   if (baseOffsets.length === 0) {
     // A fresh log, or one whose only segment file vanished: never restart below a known offset.
     const segment = Segment.create(ctx.dir, recoveryPoint ?? 0n, ctx.config);
-    return { segments: [segment], logEndOffset: segment.baseOffset, recoveryPoint: segment.baseOffset };
+    return { segments: [segment], logEndOffset: segment.baseOffset, recoveryPoint: segment.baseOffset, rescannedFrom: segment.baseOffset };
   }
   const lastBase = baseOffsets[baseOffsets.length - 1]!;
   const clean = marker !== null && marker.activeBaseOffset === lastBase;
@@ -54,7 +61,8 @@ export function recoverLog(ctx: RecoveryContext): RecoveredLog {
   const logEndOffset = loadActive(ctx, active);
   // Recovery checked the bytes but did not fsync them: the recovery point does not move.
   const durableBelow = clean ? active.baseOffset : (recoveryPoint ?? segments[0]!.baseOffset);
-  return { segments, logEndOffset, recoveryPoint: durableBelow < active.baseOffset ? durableBelow : active.baseOffset };
+  const rescannedFrom = clean ? logEndOffset : (segments.find((s) => s.baseOffset >= (recoveryPoint ?? 0n)) ?? active).baseOffset;
+  return { segments, logEndOffset, recoveryPoint: durableBelow < active.baseOffset ? durableBelow : active.baseOffset, rescannedFrom };
 }
 
 /** Base offsets of the `.log` files, ascending; deletes leftovers and orphan index files on the way. */

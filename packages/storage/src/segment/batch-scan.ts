@@ -6,6 +6,8 @@ export interface ScannedBatch {
   position: number;
   sizeBytes: number;
   baseOffset: bigint;
+  /** The leader epoch stamped in the header (-1 when none was). */
+  partitionLeaderEpoch: number;
   lastOffsetDelta: number;
   maxTimestamp: bigint;
 }
@@ -85,6 +87,7 @@ function headerAt(buf: Buffer, at: number, position: number): ScannedBatch {
     position,
     sizeBytes: buf.readInt32BE(at + BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD,
     baseOffset: buf.readBigInt64BE(at + BATCH.BASE_OFFSET),
+    partitionLeaderEpoch: buf.readInt32BE(at + BATCH.PARTITION_LEADER_EPOCH),
     lastOffsetDelta: buf.readInt32BE(at + BATCH.LAST_OFFSET_DELTA),
     maxTimestamp: buf.readBigInt64BE(at + BATCH.MAX_TIMESTAMP),
   };

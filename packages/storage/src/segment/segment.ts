@@ -154,6 +154,16 @@ export class Segment {
     return first;
   }
 
+  /**
+   * The header of the last batch, or null for an empty segment: a header scan from the last offset
+   * index entry, so it reads at most about indexIntervalBytes of the log.
+   */
+  lastBatch(): ScannedBatch | null {
+    let last: ScannedBatch | null = null;
+    this.scan({ fromPosition: this.offsetIndex.lastEntry()?.position ?? 0, verifyCrc: false }, (b) => ((last = b), true));
+    return last;
+  }
+
   /** Clock time of the last modification, Kafka's fallback age for a segment without timestamps. */
   lastModifiedMs(): number {
     return fstatSync(this.logFd).mtimeMs;

@@ -36,9 +36,8 @@ listeners=PLAINTEXT://127.0.0.1:$(kafka_port "$i"),CONTROLLER://127.0.0.1:$(quor
 controller.quorum.voters=$voters
 log.dirs=$root/node-$i/data
 num.partitions=3
-# Partition replication is not implemented yet: each partition's data lives on its leader alone.
-default.replication.factor=1
-min.insync.replicas=1
+default.replication.factor=$(( n < 3 ? n : 3 ))
+min.insync.replicas=$(( n < 3 ? 1 : 2 ))
 log.format=json
 CONF
   done

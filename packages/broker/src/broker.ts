@@ -14,8 +14,14 @@ import { produceHandler } from './handlers/produce.js';
 import { PartitionRegistry } from './log/partition-registry.js';
 import type { Logger } from './logger.js';
 import type { ClusterMetadata, TopicAdmin } from './metadata/cluster-metadata.js';
+import { RpcServer, REPLICATION_SERVICE } from '@sluice/rpc';
+import type { AlterPartitionProposal, AlterPartitionResponse } from './replica/core/index.js';
+import { replicationServiceHandlers } from './replica/replication-server.js';
 import { KafkaServer } from './server/kafka-server.js';
 import { RequestRouter, type ApiHandler } from './server/request-router.js';
+
+/** How often leaders check follower lag and expire acks=all waits. */
+const REPLICATION_TICK_MS = 100;
 
 export interface BrokerOptions {
   config: BrokerConfig;
@@ -26,6 +32,10 @@ export interface BrokerOptions {
   admin: TopicAdmin;
   /** Handlers served besides the broker's own (e.g. DescribeQuorum from the quorum). */
   extraHandlers?: ApiHandler[];
+  /** Sends an ISR change (AlterPartition) to the active controller. */
+  alterPartition(proposal: AlterPartitionProposal): Promise<AlterPartitionResponse>;
+  /** This broker's registration epoch, or null before it registered. */
+  brokerEpoch(): bigint | null;
 }
 
 /**
@@ -36,13 +46,25 @@ export interface BrokerOptions {
 export class Broker {
   private readonly partitions: PartitionRegistry;
   private readonly server: KafkaServer;
+  private readonly replicationServer = new RpcServer();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: () => void;
   private boundPort = 0;
 
   private constructor(private readonly options: BrokerOptions) {
     const { config, logger, metadata, admin } = options;
-    this.partitions = new PartitionRegistry(config, logger);
+    this.partitions = new PartitionRegistry(config, logger, {
+      replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
+      alterPartition: options.alterPartition,
+      now: () => Date.now(),
+      fetcher: { clusterId: metadata.clusterId, brokerEpoch: options.brokerEpoch, logger },
+      replicationAddress: (brokerId) => metadata.replicationAddress(brokerId),
+    });
+    this.replicationServer.addService(REPLICATION_SERVICE, replicationServiceHandlers({
+      partitionById: (topicId, index) => this.partitions.partitionById(topicId, index),
+      brokerProblem: (brokerId, brokerEpoch) => metadata.brokerProblem(brokerId, brokerEpoch),
+      logger,
+    }));
     const services: BrokerServices = { config, metadata, partitions: this.partitions, admin, logger };
     const router = new RequestRouter(logger);
     router.register(apiVersionsHandler(() => router.supportedApis()));
@@ -52,18 +74,32 @@ export class Broker {
     }
     for (const handler of options.extraHandlers ?? []) router.register(handler);
     this.server = new KafkaServer(config.brokerListener!, router, logger, config.socketRequestMaxBytes);
-    this.partitions.removeOrphanDirectories(metadata);
     this.unsubscribe = metadata.onChange(() => this.reconcile());
   }
 
-  /** Opens the replicas the metadata assigns here, then starts serving. */
-  static async start(options: BrokerOptions): Promise<Broker> {
-    const broker = new Broker(options);
-    await broker.partitions.reconcile(options.metadata);
-    broker.boundPort = await broker.server.start();
-    broker.startMaintenance();
-    options.logger.info({ nodeId: options.config.nodeId, clusterId: options.metadata.clusterId, logDir: options.config.logDir }, 'broker started');
-    return broker;
+  /** Creates the broker; nothing is served until `listenForReplication` and `serve`. */
+  static create(options: BrokerOptions): Broker {
+    return new Broker(options);
+  }
+
+  /** Binds the replication listener (followers fetch here) and returns its port. */
+  async listenForReplication(host: string, port: number): Promise<number> {
+    return this.replicationServer.listen({ host, port });
+  }
+
+  /**
+   * Opens the replicas the metadata assigns here, then serves Kafka clients. Only with
+   * `metadataCaughtUp` (the controller confirmed this broker has applied the metadata log) are
+   * partition directories of deleted topics removed: an image still replaying would know no topic.
+   */
+  async serve(options: { metadataCaughtUp: boolean }): Promise<void> {
+    const { config, logger, metadata } = this.options;
+    if (options.metadataCaughtUp) this.partitions.removeOrphanDirectories(metadata);
+    else logger.warn('metadata not confirmed caught up: leaving unknown partition directories in place');
+    await this.partitions.reconcile(metadata);
+    this.boundPort = await this.server.start();
+    this.startMaintenance();
+    logger.info({ nodeId: config.nodeId, clusterId: metadata.clusterId, logDir: config.logDir }, 'broker started');
   }
 
   get port(): number {
@@ -83,6 +119,10 @@ export class Broker {
     this.timers.push(setInterval(() => {
       this.partitions.flushDue().catch((err: unknown) => this.fail(err, 'flush failed'));
     }, config.logFlushSchedulerIntervalMs));
+    this.timers.push(setInterval(() => this.partitions.tickAll(), REPLICATION_TICK_MS));
+    this.timers.push(setInterval(() => {
+      this.partitions.checkpointHighWatermarks().catch((err: unknown) => this.fail(err, 'high watermark checkpoint failed'));
+    }, config.replicaHighWatermarkCheckpointIntervalMs));
     for (const timer of this.timers) timer.unref();
   }
 
@@ -98,6 +138,7 @@ export class Broker {
     this.unsubscribe();
     for (const timer of this.timers) clearInterval(timer);
     await this.server.close();
+    await this.replicationServer.shutdown();
     await this.partitions.closeAll();
     this.options.logger.info('broker stopped');
   }

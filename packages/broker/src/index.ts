@@ -8,3 +8,4 @@ export { createLogger, type Logger } from './logger.js';
 export * from './metadata/cluster-metadata.js';
 export { topicNameProblem } from './metadata/topic-name.js';
 export { defineHandler, type ApiHandler, type RequestContext } from './server/request-router.js';
+export type { AlterPartitionProposal, AlterPartitionResponse } from './replica/core/index.js';

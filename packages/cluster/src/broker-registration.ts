@@ -21,6 +21,8 @@ export class BrokerRegistration {
   private inFlight: Promise<void> | null = null;
   /** Whether the controller last reported this broker unfenced. */
   unfenced = false;
+  /** Listeners registered besides the advertised client ones (the replication listener). */
+  private extraListeners: { name: string; host: string; port: number }[] = [];
 
   constructor(
     private readonly config: BrokerConfig,
@@ -29,7 +31,14 @@ export class BrokerRegistration {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
+  /** The current registration epoch, or null before registration. */
+  get epoch(): bigint | null {
+    return this.brokerEpoch;
+  }
+
+  /** Starts registering with `extraListeners` (e.g. the bound replication listener) besides the client ones. */
+  start(extraListeners: { name: string; host: string; port: number }[] = []): void {
+    this.extraListeners = extraListeners;
     this.timer = setInterval(() => this.beat(), this.config.brokerHeartbeatIntervalMs);
     this.beat();
   }
@@ -59,7 +68,7 @@ export class BrokerRegistration {
   }
 
   private async register(): Promise<void> {
-    const listeners = this.config.advertisedListeners.map((l) => ({ name: l.name, host: l.host, port: l.port }));
+    const listeners = [...this.config.advertisedListeners.map((l) => ({ name: l.name, host: l.host, port: l.port })), ...this.extraListeners];
     const response = await this.client.call<sluice.controller.RegisterBrokerResponse>('RegisterBroker', {
       brokerId: this.config.nodeId, incarnationId: this.incarnationId, listeners, rack: this.config.raw.get('broker.rack') ?? '',
     });

@@ -1,8 +1,8 @@
 import type {
-  ConfigChange, ConfigOutcome, Logger, QuorumVoter, TopicAdmin, TopicCreation, TopicOutcome,
+  AlterPartitionProposal, AlterPartitionResponse, ConfigChange, ConfigOutcome, Logger, QuorumVoter, TopicAdmin, TopicCreation, TopicOutcome,
 } from '@sluice/broker';
 import { ErrorCode } from '@sluice/controller';
-import { CONTROLLER_SERVICE, PeerChannel, RpcClient, sluice, type ControllerService } from '@sluice/rpc';
+import { CONTROLLER_SERVICE, fromBigInt, PeerChannel, RpcClient, sluice, type ControllerService } from '@sluice/rpc';
 
 const ControllerError = sluice.controller.ControllerError;
 
@@ -65,6 +65,20 @@ export class ControllerClient implements TopicAdmin {
     }
     this.logger.warn({ method, problem: lastProblem }, 'controller unreachable');
     throw new Error(`${method}: ${lastProblem}`);
+  }
+
+  /** Sends a partition leader's ISR change; maps the controller's answer for the replication core. */
+  async alterPartition(proposal: AlterPartitionProposal, brokerEpoch: bigint, replicasOf: () => readonly number[]): Promise<AlterPartitionResponse> {
+    const response = await this.call<sluice.controller.AlterPartitionResponse>('AlterPartition', {
+      brokerId: proposal.brokerId, brokerEpoch: fromBigInt(brokerEpoch), topicId: proposal.topicId, partitionId: proposal.partitionId,
+      leaderEpoch: proposal.leaderEpoch, partitionEpoch: proposal.partitionEpoch, newIsr: [...proposal.newIsr],
+    });
+    if (response.error === ControllerError.STALE_BROKER_EPOCH) return { kind: 'failed', proposalId: proposal.proposalId, errorCode: ErrorCode.STALE_BROKER_EPOCH };
+    if (response.errorCode !== 0) return { kind: 'failed', proposalId: proposal.proposalId, errorCode: response.errorCode };
+    return {
+      kind: 'committed', proposalId: proposal.proposalId,
+      partition: { leaderEpoch: response.leaderEpoch, partitionEpoch: response.partitionEpoch, isr: response.isr, replicas: replicasOf() },
+    };
   }
 
   async createTopics(topics: TopicCreation[], validateOnly: boolean): Promise<TopicOutcome[]> {

@@ -2,6 +2,9 @@ import type { BrokerEndpoint, ClusterMetadata, TopicMetadata } from '@sluice/bro
 import { MetadataImage, type TopicImage } from '@sluice/controller';
 import { decodeRecords, encodeRecords } from './metadata-entries.js';
 
+/** Kafka's STALE_BROKER_EPOCH: a request from an earlier registration of the broker. */
+const STALE_BROKER_EPOCH = 77;
+
 /** The quorum's committed entries and snapshots as the driver hands them over. */
 interface CommittedEntry {
   offset: number;
@@ -88,6 +91,16 @@ export class MetadataState implements ClusterMetadata {
       const listener = b.listeners.find((l) => l.name === this.options.clientListenerName);
       return listener ? [{ nodeId: b.brokerId, host: listener.host, port: listener.port, rack: b.rack }] : [];
     });
+  }
+
+  replicationAddress(brokerId: number): string | null {
+    const listener = this.image.broker(brokerId)?.listeners.find((l) => l.name === 'REPLICATION');
+    return listener ? `${listener.host}:${listener.port}` : null;
+  }
+
+  /** Fenced brokers may fetch (a starting broker catches up while fenced); a stale epoch may not. */
+  brokerProblem(brokerId: number, brokerEpoch: bigint): number | null {
+    return this.image.broker(brokerId)?.brokerEpoch === brokerEpoch ? null : STALE_BROKER_EPOCH;
   }
 
   controllerId(): number {

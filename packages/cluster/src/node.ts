@@ -77,11 +77,24 @@ export class SluiceNode {
     const { config, logger } = this;
     const client = new ControllerClient(config.quorumVoters, clusterId, config.quorumRequestTimeoutMs, logger);
     const registration = new BrokerRegistration(config, client, state, logger);
-    registration.start();
+    const broker = Broker.create({
+      config, logger, metadata: state, admin: client, extraHandlers: [describeQuorumHandler(this.driver)],
+      brokerEpoch: () => registration.epoch,
+      alterPartition: (proposal) => {
+        const epoch = registration.epoch;
+        if (epoch === null) return Promise.reject(new Error('not registered'));
+        return client.alterPartition(proposal, epoch, () => state.topicById(proposal.topicId)?.partitions[proposal.partitionId]?.replicas ?? []);
+      },
+    });
+    // Followers fetch from the replication listener; without one configured, any free port on the broker's host.
+    const replication = config.replicationListener ?? { name: 'REPLICATION', host: config.brokerListener!.host, port: 0 };
+    const replicationPort = await broker.listenForReplication(replication.host, replication.port);
+    const advertisedHost = config.advertisedListeners[0]?.host ?? replication.host;
+    registration.start([{ name: 'REPLICATION', host: replication.port === 0 ? advertisedHost : replication.host, port: replicationPort }]);
     const deadline = Date.now() + UNFENCE_WAIT_MS;
     while (!registration.unfenced && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     if (!registration.unfenced) logger.warn('not unfenced by the controller yet; serving anyway');
-    const broker = await Broker.start({ config, logger, metadata: state, admin: client, extraHandlers: [describeQuorumHandler(this.driver)] });
+    await broker.serve({ metadataCaughtUp: registration.unfenced });
     return new SluiceNode(config, logger, this.store, this.driver, this.transport, this.rpcServer, this.controller, client, registration, broker);
   }
 

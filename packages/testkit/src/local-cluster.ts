@@ -6,8 +6,10 @@ import { freePort } from './ports.js';
 import { tempDir } from './temp-dir.js';
 
 export interface LocalClusterOptions {
-  /** Combined broker+controller nodes, ids 1..controllers (default 3). */
+  /** Controller nodes, ids 1..controllers (default 3); combined broker+controller unless `combined` is false. */
   controllers?: number;
+  /** False: the controllers run the controller role only (default true, combined mode). */
+  combined?: boolean;
   /** Extra broker-only nodes, ids after the controllers (default 0). */
   brokers?: number;
   /** Overrides for every node. */
@@ -16,7 +18,7 @@ export interface LocalClusterOptions {
 
 interface NodeSlot {
   nodeId: number;
-  roles: 'broker,controller' | 'broker';
+  roles: 'broker,controller' | 'broker' | 'controller';
   port: number;
   controllerPort: number;
   dataDir: string;
@@ -42,7 +44,7 @@ export class LocalCluster {
     const total = controllers + (options.brokers ?? 0);
     for (let nodeId = 1; nodeId <= total; nodeId++) {
       const slot: NodeSlot = {
-        nodeId, roles: nodeId <= controllers ? 'broker,controller' : 'broker',
+        nodeId, roles: nodeId > controllers ? 'broker' : options.combined === false ? 'controller' : 'broker,controller',
         port: await freePort(), controllerPort: await freePort(),
         dataDir: join(root.path, `node-${nodeId}`), configFile: join(root.path, `node-${nodeId}.properties`),
       };
@@ -60,7 +62,10 @@ export class LocalCluster {
   }
 
   private writeConfig(slot: NodeSlot, voters: string): void {
-    const listeners = [`PLAINTEXT://127.0.0.1:${slot.port}`, ...(slot.roles.includes('controller') ? [`CONTROLLER://127.0.0.1:${slot.controllerPort}`] : [])];
+    const listeners = [
+      ...(slot.roles.includes('broker') ? [`PLAINTEXT://127.0.0.1:${slot.port}`] : []),
+      ...(slot.roles.includes('controller') ? [`CONTROLLER://127.0.0.1:${slot.controllerPort}`] : []),
+    ];
     writeFileSync(slot.configFile, [
       `node.id=${slot.nodeId}`, `process.roles=${slot.roles}`, `listeners=${listeners.join(',')}`,
       `controller.quorum.voters=${voters}`, `log.dirs=${slot.dataDir}`, 'log.format=json', ...(this.options.overrides ?? []), '',
@@ -100,7 +105,7 @@ export class LocalCluster {
 
   /** Every broker's address, comma-separated. */
   get bootstrap(): string {
-    return [...this.slots.values()].map((s) => `127.0.0.1:${s.port}`).join(',');
+    return [...this.slots.values()].filter((s) => s.roles.includes('broker')).map((s) => `127.0.0.1:${s.port}`).join(',');
   }
 
   async close(): Promise<void> {

@@ -33,8 +33,10 @@ export const BROKER_KEYS: Readonly<Record<string, KeySpec>> = {
   'controller.quorum.request.timeout.ms': { kind: 'int', default: '2000', min: 10, doc: 'Deadline of quorum and controller RPCs.' },
   'metadata.log.dir': { kind: 'string', doc: 'Where the metadata quorum keeps its log; defaults to the data directory.' },
   'metadata.log.max.record.bytes.between.snapshots': { kind: 'long', default: '20971520', min: 1, doc: 'Snapshot the metadata after this many new record bytes.' },
-  'broker.heartbeat.interval.ms': { kind: 'int', default: '2000', min: 10, doc: 'How often a broker heartbeats to the controller.' },
-  'broker.session.timeout.ms': { kind: 'int', default: '9000', min: 10, doc: 'A broker without a heartbeat this long is fenced.' },
+  'broker.heartbeat.interval.ms': { kind: 'int', default: '500', min: 10, doc: 'How often a broker heartbeats to the controller.' },
+  'broker.session.timeout.ms': { kind: 'int', default: '2500', min: 10, doc: 'A broker without a heartbeat this long is fenced.' },
+  'replica.lag.time.max.ms': { kind: 'long', default: '30000', min: 1, doc: 'A follower that has not caught up with the leader this long leaves the ISR.' },
+  'replica.high.watermark.checkpoint.interval.ms': { kind: 'long', default: '5000', min: 1, doc: 'How often high watermarks are written to disk.' },
   'unclean.leader.election.enable': { kind: 'bool', default: 'false', doc: 'Let a replica outside the ISR become leader (may lose acknowledged data).' },
   'auto.leader.rebalance.enable': { kind: 'bool', default: 'true', doc: 'Move leadership back to preferred replicas.' },
   'leader.imbalance.check.interval.seconds': { kind: 'int', default: '300', min: 1, doc: 'How often preferred leaders are checked.' },
@@ -76,6 +78,8 @@ export interface BrokerConfig {
   brokerListener: Listener | null;
   /** The listener the quorum uses, if the controller role runs. */
   controllerListener: Listener | null;
+  /** Where followers fetch from this broker (a listener named REPLICATION); null: the broker host, any free port. */
+  replicationListener: Listener | null;
   /** Broker listeners as given to clients. */
   advertisedListeners: Listener[];
   quorumVoters: QuorumVoter[];
@@ -86,6 +90,8 @@ export interface BrokerConfig {
   metadataSnapshotRecordBytes: number;
   brokerHeartbeatIntervalMs: number;
   brokerSessionTimeoutMs: number;
+  replicaLagTimeMaxMs: number;
+  replicaHighWatermarkCheckpointIntervalMs: number;
   uncleanLeaderElectionEnable: boolean;
   autoLeaderRebalanceEnable: boolean;
   leaderImbalanceCheckIntervalMs: number;
@@ -176,6 +182,8 @@ function buildConfig(r: ConfigReader): BrokerConfig {
     metadataSnapshotRecordBytes: r.int('metadata.log.max.record.bytes.between.snapshots'),
     brokerHeartbeatIntervalMs: r.int('broker.heartbeat.interval.ms'),
     brokerSessionTimeoutMs: r.int('broker.session.timeout.ms'),
+    replicaLagTimeMaxMs: r.int('replica.lag.time.max.ms'),
+    replicaHighWatermarkCheckpointIntervalMs: r.int('replica.high.watermark.checkpoint.interval.ms'),
     uncleanLeaderElectionEnable: r.bool('unclean.leader.election.enable'),
     autoLeaderRebalanceEnable: r.bool('auto.leader.rebalance.enable'),
     leaderImbalanceCheckIntervalMs: r.int('leader.imbalance.check.interval.seconds') * 1000,
@@ -183,7 +191,10 @@ function buildConfig(r: ConfigReader): BrokerConfig {
   };
 }
 
-type RoleSettings = Pick<BrokerConfig, 'processRoles' | 'listeners' | 'brokerListener' | 'controllerListener' | 'advertisedListeners' | 'quorumVoters'>;
+type RoleSettings = Pick<BrokerConfig, 'processRoles' | 'listeners' | 'brokerListener' | 'controllerListener' | 'replicationListener' | 'advertisedListeners' | 'quorumVoters'>;
+
+/** The listener name followers fetch through (gRPC replication). */
+const REPLICATION_LISTENER = 'REPLICATION';
 
 /** process.roles, the listeners each role uses, and the quorum voters, checked against each other. */
 function roleSettings(r: ConfigReader): RoleSettings {
@@ -195,7 +206,9 @@ function roleSettings(r: ConfigReader): RoleSettings {
   const nodeId = r.has('node.id') || !r.has('broker.id') ? r.int('node.id') : r.int('broker.id');
   const listeners = parseListeners('listeners', r.string('listeners'));
   const controllerNames = new Set(r.string('controller.listener.names').split(',').map((s) => s.trim().toUpperCase()));
-  const brokerListener = listeners.find((l) => !controllerNames.has(l.name)) ?? null;
+  const isClientListener = (l: Listener): boolean => !controllerNames.has(l.name) && l.name !== REPLICATION_LISTENER;
+  const brokerListener = listeners.find(isClientListener) ?? null;
+  const replicationListener = listeners.find((l) => l.name === REPLICATION_LISTENER) ?? null;
   const controllerListener = listeners.find((l) => controllerNames.has(l.name)) ?? null;
   const quorumVoters = parseQuorumVoters(r.string('controller.quorum.voters'));
   const isVoter = quorumVoters.some((v) => v.id === nodeId);
@@ -212,8 +225,8 @@ function roleSettings(r: ConfigReader): RoleSettings {
   }
   const advertisedListeners = r.has('advertised.listeners')
     ? parseListeners('advertised.listeners', r.string('advertised.listeners'))
-    : listeners.filter((l) => !controllerNames.has(l.name));
-  return { processRoles, listeners, brokerListener, controllerListener, advertisedListeners, quorumVoters };
+    : listeners.filter(isClientListener);
+  return { processRoles, listeners, brokerListener, controllerListener, replicationListener, advertisedListeners, quorumVoters };
 }
 
 function firstLogDir(r: ConfigReader): string {

@@ -8,48 +8,64 @@ import { ledPartition, type BrokerServices } from './broker-services.js';
 import { recordsProblem } from './produce-validation.js';
 
 const ACKS_NONE = 0;
+const ACKS_ALL = -1;
 const VALID_ACKS = new Set([-1, 0, 1]);
 
 /**
- * Produce: validates each partition's batches and appends them whole. acks=0 gets no response.
- * On one node the ISR is this node alone, so acks=1 and acks=all are both satisfied by the append.
+ * Produce: validates each partition's batches and appends them whole on the partition leader.
+ * acks=0 gets no response; acks=1 answers after the leader's append; acks=all is refused with
+ * NOT_ENOUGH_REPLICAS when the ISR is smaller than min.insync.replicas, else answers once the high
+ * watermark passes the batch (REQUEST_TIMED_OUT or NOT_ENOUGH_REPLICAS_AFTER_APPEND if it does not in time).
  * Per-partition codes: UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE,
- * UNSUPPORTED_FOR_MESSAGE_FORMAT, INVALID_REQUIRED_ACKS, KAFKA_STORAGE_ERROR.
+ * UNSUPPORTED_FOR_MESSAGE_FORMAT, INVALID_REQUIRED_ACKS, KAFKA_STORAGE_ERROR, NOT_ENOUGH_REPLICAS,
+ * NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT.
  */
 export function produceHandler(services: BrokerServices): ApiHandler {
-  return defineHandler<ProduceRequest, ProduceResponse>(Produce, (request) => {
+  return defineHandler<ProduceRequest, ProduceResponse>(Produce, async (request) => {
     const acksValid = VALID_ACKS.has(request.acks);
-    const responses = request.topicData.map((topic) => ({
+    const responses = await Promise.all(request.topicData.map(async (topic) => ({
       name: topic.name,
-      partitionResponses: topic.partitionData.map((p) => acksValid
-        ? appendPartition(services, topic.name, p)
-        : partitionError(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, not ${request.acks}`)),
-    }));
+      partitionResponses: await Promise.all(topic.partitionData.map((p) => acksValid
+        ? appendPartition(services, topic.name, p, request)
+        : partitionError(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, not ${request.acks}`))),
+    })));
     if (request.acks === ACKS_NONE) return null;
     return { responses, throttleTimeMs: 0 };
   });
 }
 
-function appendPartition(services: BrokerServices, topicName: string, request: ProduceRequestPartition): ProduceResponsePartition {
+async function appendPartition(
+  services: BrokerServices, topicName: string, request: ProduceRequestPartition, produce: ProduceRequest,
+): Promise<ProduceResponsePartition> {
   const partition = ledPartition(services, topicName, request.index);
   if (typeof partition === 'number') return partitionError(request.index, partition, null);
   const configs = services.metadata.topic(topicName)?.configs ?? new Map<string, string>();
   const batchBytesMax = topicConfigNumber(services.config, configs, 'max.message.bytes');
   const problem = recordsProblem(request.records, batchBytesMax);
   if (problem) return partitionError(request.index, problem.errorCode, problem.message);
-  let baseOffset: bigint;
+  const minInsyncReplicas = topicConfigNumber(services.config, configs, 'min.insync.replicas');
+  if (produce.acks === ACKS_ALL) {
+    // Refused before appending, so the client knows nothing was written (faults.md invariant 9).
+    const refused = partition.acksAllProblem(minInsyncReplicas);
+    if (refused !== null) return partitionError(request.index, refused, refused === ErrorCode.NOT_ENOUGH_REPLICAS ? `The in-sync replicas are fewer than min.insync.replicas (${minInsyncReplicas}).` : null);
+  }
+  let appended: { baseOffset: bigint; lastOffset: bigint };
   try {
-    baseOffset = partition.append(request.records!).baseOffset;
+    appended = partition.append(request.records!);
   } catch (err) {
     // A failed write leaves the log in an unknown state; Kafka takes the log dir offline. We answer a
     // retriable storage error and log it; the operator must look at the disk.
     services.logger.error({ err, topic: topicName, partition: request.index }, 'append failed');
     return partitionError(request.index, ErrorCode.KAFKA_STORAGE_ERROR, 'append failed on the broker');
   }
+  if (produce.acks === ACKS_ALL) {
+    const code = await partition.waitForAcks(appended.lastOffset + 1n, { timeoutMs: Math.max(0, produce.timeoutMs), minInsyncReplicas });
+    if (code !== ErrorCode.NONE) return { ...partitionError(request.index, code, null), baseOffset: appended.baseOffset };
+  }
   return {
     index: request.index,
     errorCode: ErrorCode.NONE,
-    baseOffset,
+    baseOffset: appended.baseOffset,
     logAppendTimeMs: -1n,
     logStartOffset: partition.log.logStartOffset,
     recordErrors: [],

@@ -5,7 +5,15 @@ import type { BrokerConfig } from '../config/broker-config.js';
 import { topicConfigNumber } from '../config/topic-config.js';
 import type { Logger } from '../logger.js';
 import type { ClusterMetadata, TopicMetadata } from '../metadata/cluster-metadata.js';
-import { Partition } from './partition.js';
+import { ReplicaFetcher, type FetcherContext } from '../replica/replica-fetcher.js';
+import { Partition, type PartitionContext } from './partition.js';
+
+/** What the registry needs to run replication: partition context, and how to reach a leader's replication listener. */
+export interface ReplicationDeps extends Omit<PartitionContext, 'nodeId'> {
+  fetcher: Omit<FetcherContext, 'nodeId'>;
+  /** host:port of a broker's replication listener, from the metadata, or null if unknown. */
+  replicationAddress(brokerId: number): string | null;
+}
 
 /** Extra bytes a batch may carry beyond message.max.bytes (Kafka counts the batch header separately). */
 const BATCH_OVERHEAD_BYTES = 1024;
@@ -18,9 +26,16 @@ const BATCH_OVERHEAD_BYTES = 1024;
  */
 export class PartitionRegistry {
   private readonly byTopic = new Map<string, Map<number, Partition>>();
+  private readonly byId = new Map<string, Partition>();
+  private readonly fetchers = new Map<number, ReplicaFetcher>();
   private reconciling: Promise<void> = Promise.resolve();
 
-  constructor(private readonly broker: BrokerConfig, private readonly logger: Logger) {}
+  constructor(private readonly broker: BrokerConfig, private readonly logger: Logger, private readonly replication: ReplicationDeps) {}
+
+  /** A hosted partition by topic id (replication speaks topic ids). */
+  partitionById(topicId: string, index: number): Partition | undefined {
+    return this.byId.get(`${topicId}:${index}`);
+  }
 
   get(topicName: string, index: number): Partition | undefined {
     return this.byTopic.get(topicName)?.get(index);
@@ -45,12 +60,53 @@ export class PartitionRegistry {
         const state = topic?.topicId === partition.topicId ? topic.partitions[partition.index] : undefined;
         if (state && state.replicas.includes(this.broker.nodeId)) continue;
         partitions.delete(partition.index);
+        this.byId.delete(`${partition.topicId}:${partition.index}`);
+        for (const fetcher of this.fetchers.values()) fetcher.remove(partition);
         this.logger.info({ topic: name, partition: partition.index, topicId: partition.topicId }, 'removing partition replica');
         await partition.log.destroy();
       }
       if (partitions.size === 0) this.byTopic.delete(name);
     }
     for (const topic of wanted.values()) this.openTopic(topic);
+    await this.assignFetchers();
+  }
+
+  /** Puts every followed partition on the fetcher of its current leader, and stops fetchers left with none. */
+  private async assignFetchers(): Promise<void> {
+    for (const partition of this.all()) {
+      const leaderId = partition.leaderId;
+      const follows = !partition.isLeader && leaderId >= 0;
+      for (const fetcher of this.fetchers.values()) if (fetcher.leaderId !== leaderId || !follows) fetcher.remove(partition);
+      if (!follows) continue;
+      const address = this.replication.replicationAddress(leaderId);
+      let fetcher = this.fetchers.get(leaderId);
+      if (fetcher && fetcher.address !== address) {
+        this.fetchers.delete(leaderId);
+        await fetcher.stop();
+        fetcher = undefined;
+      }
+      if (!address) continue;
+      if (!fetcher) {
+        fetcher = new ReplicaFetcher(leaderId, address, { ...this.replication.fetcher, nodeId: this.broker.nodeId });
+        this.fetchers.set(leaderId, fetcher);
+      }
+      if (!fetcher.has(partition)) fetcher.add(partition);
+    }
+    for (const [leaderId, fetcher] of [...this.fetchers]) {
+      if (fetcher.size > 0) continue;
+      this.fetchers.delete(leaderId);
+      await fetcher.stop();
+    }
+  }
+
+  /** Periodic replication work of every partition: ISR checks, expired acks=all answers. */
+  tickAll(): void {
+    for (const partition of this.all()) partition.tick();
+  }
+
+  /** Writes every partition's high watermark checkpoint (Kafka's replication-offset-checkpoint). */
+  async checkpointHighWatermarks(): Promise<void> {
+    await Promise.all(this.all().map((partition) => partition.log.checkpointHighWatermark(partition.highWatermark)));
   }
 
   private openTopic(topic: TopicMetadata): void {
@@ -71,7 +127,9 @@ export class PartitionRegistry {
         dir, topicId: topic.topicId, config: this.logConfigFor(topic),
         logger: this.logger.child({ topic: topic.name, partition: index }),
       });
-      partitions.set(index, new Partition(topic.name, topic.topicId, index, log, state, this.broker.nodeId));
+      const partition = new Partition(topic.name, topic.topicId, index, log, state, { ...this.replication, nodeId: this.broker.nodeId });
+      partitions.set(index, partition);
+      this.byId.set(`${topic.topicId}:${index}`, partition);
     });
     if (partitions.size > 0) this.byTopic.set(topic.name, partitions);
   }
@@ -107,8 +165,12 @@ export class PartitionRegistry {
 
   async closeAll(): Promise<void> {
     await this.reconciling;
+    await Promise.all([...this.fetchers.values()].map((f) => f.stop()));
+    this.fetchers.clear();
+    await this.checkpointHighWatermarks();
     await Promise.all(this.all().map((p) => p.log.close()));
     this.byTopic.clear();
+    this.byId.clear();
   }
 
   private partitionDir(topicName: string, index: number): string {

@@ -43,6 +43,10 @@ export interface ClusterMetadata {
   topics(): readonly TopicMetadata[];
   topic(name: string): TopicMetadata | undefined;
   topicById(topicId: string): TopicMetadata | undefined;
+  /** host:port of a registered broker's replication listener (REPLICATION), or null. */
+  replicationAddress(brokerId: number): string | null;
+  /** Null when `brokerId` is registered with `brokerEpoch` and unfenced; else the Kafka error code to answer. */
+  brokerProblem(brokerId: number, brokerEpoch: bigint): number | null;
   /** Calls `listener` after every change; returns the function that unsubscribes. */
   onChange(listener: () => void): () => void;
 }

@@ -2,7 +2,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { validateTopicConfigs, type BrokerConfig, type Logger } from '@sluice/broker';
 import {
   alterPartition, BrokerSessions, createPartitions, createTopics, deleteTopics, fenceExpired, heartbeat,
-  incrementalAlterConfigs, planOfflineLeaderElection, planPreferredLeaderElection, registerBroker,
+  incrementalAlterConfigs, metadataRecord, planOfflineLeaderElection, planPreferredLeaderElection, registerBroker,
+  UNCLEAN_LEADER_ELECTION_CONFIG,
   type AlterConfigsResource, type AlterPartitionRequest, type AlterPartitionResult, type CreatableTopic, type CreateTopicResult,
   type CreatePartitionsTopic, type DeletableTopic, type HeartbeatRequest, type MetadataImage, type MetadataRecord,
   type RegisterBrokerRequest,
@@ -158,7 +159,9 @@ export class ActiveController {
   alterConfigs(resources: AlterConfigsResource[], validateOnly: boolean): Promise<ReturnType<typeof incrementalAlterConfigs>['results']> {
     return this.run((image) => {
       const planned = incrementalAlterConfigs(image, resources, (resource, name, value) =>
-        resource.resourceType === 'topic' ? validateTopicConfigs(new Map([[name, value]])) : `Broker config ${name} cannot be changed at runtime.`);
+        resource.resourceType === 'topic' ? validateTopicConfigs(new Map([[name, value]]))
+          : resource.resourceName === '' && name === UNCLEAN_LEADER_ELECTION_CONFIG ? (value === 'true' || value === 'false' ? null : `${name} must be true or false`)
+            : `Broker config ${name} cannot be changed at runtime (only the cluster default ${UNCLEAN_LEADER_ELECTION_CONFIG}).`);
       return { records: validateOnly ? [] : planned.records, result: planned.results };
     });
   }
@@ -171,6 +174,7 @@ export class ActiveController {
       this.sessions = BrokerSessions.EMPTY;
       for (const b of this.state.image.liveBrokers()) this.sessions = this.sessions.touch({ brokerId: b.brokerId, brokerEpoch: b.brokerEpoch, nowMs: Date.now() });
       this.logger.info({ nodeId: this.config.nodeId }, 'became the active controller');
+      this.publishStaticDefaults();
     }
     this.wasLeader = leader;
     if (!leader) return;
@@ -189,6 +193,21 @@ export class ActiveController {
     this.run(plan)
       .catch((err: unknown) => this.logger.debug({ err: String(err), task: name }, 'periodic controller task not committed'))
       .finally(() => this.queuedTasks.delete(name));
+  }
+
+  /**
+   * unclean.leader.election.enable from server.properties is the cluster-wide default the
+   * planners read from the image (broker resource ''), as Kafka's static broker config: an active
+   * controller whose file sets it records it once, unless a dynamic value is already there.
+   */
+  private publishStaticDefaults(): void {
+    if (!this.config.raw.has(UNCLEAN_LEADER_ELECTION_CONFIG)) return;
+    const value = String(this.config.uncleanLeaderElectionEnable);
+    this.runTask('static-defaults', (image) => ({
+      records: image.configs('broker', '').has(UNCLEAN_LEADER_ELECTION_CONFIG) ? []
+        : [metadataRecord('ConfigRecord', { resourceType: 'broker', resourceName: '', name: UNCLEAN_LEADER_ELECTION_CONFIG, value })],
+      result: null,
+    }));
   }
 
   /** Moves leadership back to preferred replicas that are in sync (auto.leader.rebalance.enable). */

@@ -21,6 +21,7 @@ export const TOPIC_KEYS: Readonly<Record<string, TopicKeySpec>> = {
   'min.insync.replicas': { kind: 'int', brokerKey: 'min.insync.replicas', defaultOf: (b) => String(b.minInsyncReplicas), min: 1 },
   'flush.messages': { kind: 'long', brokerKey: 'log.flush.interval.messages', defaultOf: (b) => String(b.logFlushIntervalMessages), min: 1 },
   'flush.ms': { kind: 'long', brokerKey: 'log.flush.interval.ms', defaultOf: (b) => String(b.logFlushIntervalMs), min: 0 },
+  'unclean.leader.election.enable': { kind: 'bool', brokerKey: 'unclean.leader.election.enable', defaultOf: (b) => String(b.uncleanLeaderElectionEnable) },
   'index.interval.bytes': { kind: 'int', brokerKey: 'log.index.interval.bytes', defaultOf: (b) => String(b.logIndexIntervalBytes), min: 0 },
 };
 

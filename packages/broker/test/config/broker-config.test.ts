@@ -52,8 +52,8 @@ test('with no file and no overrides every value is Kafka\'s default', () => {
   assert.deepEqual(c.advertisedListeners, [listener]);
   assert.deepEqual(c.quorumVoters, [{ id: 1, host: '127.0.0.1', port: 9093 }]);
   assert.equal(c.metadataLogDir, './data');
-  assert.equal(c.brokerHeartbeatIntervalMs, 500);
-  assert.equal(c.brokerSessionTimeoutMs, 2500);
+  assert.equal(c.brokerHeartbeatIntervalMs, 300);
+  assert.equal(c.brokerSessionTimeoutMs, 1500);
   assert.equal(c.quorumElectionTimeoutMs, 500);
   assert.equal(c.quorumFetchTimeoutMs, 1000);
   assert.equal(c.uncleanLeaderElectionEnable, false);

@@ -630,6 +630,17 @@ export class ClassicGroup {
     this.initialDelay = null;
   }
 
+  /** Answers every waiting join and sync with `errorCode` (the coordinator is moving away). */
+  failAllWaiting(errorCode: number): GroupOutput {
+    for (const m of this.members.values()) {
+      if (m.joinHandle !== null) this.completeJoin(m.joinHandle, this.joinError(errorCode, m.memberId));
+      if (m.syncHandle !== null) this.completeSync(m.syncHandle, this.syncError(errorCode));
+      m.joinHandle = null;
+      m.syncHandle = null;
+    }
+    return this.drain();
+  }
+
   private completeJoin(handle: RequestHandle, result: JoinGroupResult): void {
     this.completions.push({ kind: 'join', handle, result });
   }

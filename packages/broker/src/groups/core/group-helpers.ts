@@ -2,7 +2,7 @@
  * Small pure calculations used by `ClassicGroup`: protocol choice, protocol comparison and the
  * member state it keeps.
  */
-import type { ProtocolEntry, RequestHandle } from './types.js';
+import type { ProtocolEntry, RequestHandle, StoredMember } from './types.js';
 
 /** Mutable state of one member, owned by its `ClassicGroup`. */
 export interface MemberState {
@@ -66,3 +66,22 @@ export function metadataFor(member: MemberState, protocolName: string | null): U
 
 /** An empty byte array (no assignment yet). */
 export const NO_BYTES = new Uint8Array(0);
+
+/** A member as written in a group metadata record. */
+export function storedMemberOf(m: MemberState, protocolName: string | null): StoredMember {
+  return {
+    memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
+    sessionTimeoutMs: m.sessionTimeoutMs, rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+    subscription: metadataFor(m, protocolName), assignment: m.assignment,
+  };
+}
+
+/** A member loaded from a group metadata record, with a fresh session starting at `nowMs`. */
+export function memberStateOf(s: StoredMember, protocolName: string | null, nowMs: number): MemberState {
+  return {
+    memberId: s.memberId, groupInstanceId: s.groupInstanceId, clientId: s.clientId, clientHost: s.clientHost,
+    sessionTimeoutMs: s.sessionTimeoutMs, rebalanceTimeoutMs: s.rebalanceTimeoutMs,
+    protocols: [{ name: protocolName ?? '', metadata: s.subscription }], assignment: s.assignment,
+    joinHandle: null, syncHandle: null, sessionDeadlineMs: nowMs + s.sessionTimeoutMs,
+  };
+}

@@ -11,7 +11,7 @@
  */
 import { assertNever, GroupErrorCode, invariant } from './errors.js';
 import { GroupOffsets, subscribedTopicsOf, type OffsetCommitEntry, type PartitionResult, type TopicPartition } from './group-offsets.js';
-import { metadataFor, NO_BYTES, sameProtocols, selectedProtocolOf, type MemberState } from './group-helpers.js';
+import { memberStateOf, metadataFor, NO_BYTES, sameProtocols, selectedProtocolOf, storedMemberOf, type MemberState } from './group-helpers.js';
 import type {
   Completion, GroupConfig, GroupOutput, GroupRecord, GroupState, HeartbeatRequest, JoinGroupRequest, JoinGroupResult,
   LeaveGroupRequest, LeaveGroupResult, NewMemberId, RequestHandle, StoredMember, SyncGroupRequest, SyncGroupResult,
@@ -593,11 +593,7 @@ export class ClassicGroup {
 
   /** The group metadata record Kafka writes after a sync, on becoming Empty, and on a static replacement. */
   metadataRecord(nowMs: number): GroupRecord {
-    const members: StoredMember[] = [...this.members.values()].map((m) => ({
-      memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
-      sessionTimeoutMs: m.sessionTimeoutMs, rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-      subscription: metadataFor(m, this.protocolNameValue), assignment: m.assignment,
-    }));
+    const members: StoredMember[] = [...this.members.values()].map((m) => storedMemberOf(m, this.protocolNameValue));
     return {
       kind: 'group-metadata', groupId: this.groupId, protocolType: this.protocolTypeValue, generationId: this.generation,
       protocolName: this.protocolNameValue, leaderId: this.leaderIdValue, stateTimestampMs: nowMs, members,
@@ -617,12 +613,7 @@ export class ClassicGroup {
     this.protocolNameValue = record.protocolName;
     this.leaderIdValue = record.members.length === 0 ? null : record.leaderId;
     for (const s of record.members) {
-      this.members.set(s.memberId, {
-        memberId: s.memberId, groupInstanceId: s.groupInstanceId, clientId: s.clientId, clientHost: s.clientHost,
-        sessionTimeoutMs: s.sessionTimeoutMs, rebalanceTimeoutMs: s.rebalanceTimeoutMs,
-        protocols: [{ name: record.protocolName ?? '', metadata: s.subscription }], assignment: s.assignment,
-        joinHandle: null, syncHandle: null, sessionDeadlineMs: nowMs + s.sessionTimeoutMs,
-      });
+      this.members.set(s.memberId, memberStateOf(s, record.protocolName, nowMs));
       if (s.groupInstanceId !== null) this.staticMembers.set(s.groupInstanceId, s.memberId);
     }
     this.stateValue = record.members.length === 0 ? 'Empty' : 'Stable';

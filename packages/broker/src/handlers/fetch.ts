@@ -3,7 +3,7 @@ import {
   type FetchRequest, type FetchRequestPartition, type FetchResponse, type FetchResponsePartition,
 } from '@sluice/protocol';
 import { OffsetOutOfRange } from '@sluice/storage';
-import type { Partition } from '../log/partition.js';
+import { waitForAnyAppend, type Partition } from '../log/partition.js';
 import { defineHandler, type ApiHandler } from '../server/request-router.js';
 import { ledPartition, type BrokerServices } from './broker-services.js';
 import { leaderEpochError } from './leader-epoch.js';
@@ -28,7 +28,7 @@ export function fetchHandler(services: BrokerServices): ApiHandler {
       const round = readRound(services, request);
       const waitMs = deadline - Date.now();
       if (round.bytes >= request.minBytes || round.hasError || waitMs <= 0) return round.response;
-      await waitForAppend(requestedPartitions(services, request), waitMs);
+      await waitForAnyAppend(requestedPartitions(services, request), waitMs);
     }
   });
 }
@@ -107,18 +107,4 @@ function requestedPartitions(services: BrokerServices, request: FetchRequest): P
     }
   }
   return found;
-}
-
-/** Resolves on the first append to any of `partitions`, or after `waitMs`. */
-function waitForAppend(partitions: readonly Partition[], waitMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const unsubscribes: (() => void)[] = [];
-    const finish = (): void => {
-      clearTimeout(timer);
-      for (const unsubscribe of unsubscribes) unsubscribe();
-      resolve();
-    };
-    const timer = setTimeout(finish, waitMs);
-    for (const partition of partitions) unsubscribes.push(partition.onAppend(finish));
-  });
 }

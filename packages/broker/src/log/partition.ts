@@ -193,3 +193,22 @@ export class Partition {
     return () => this.appendListeners.delete(listener);
   }
 }
+
+/**
+ * Resolves on the first append or high watermark move of any of `partitions`, after `waitMs`, or
+ * when `signal` aborts: the long poll of consumer fetches and of followers' replication fetches.
+ */
+export function waitForAnyAppend(partitions: readonly (Partition | undefined)[], waitMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const unsubscribes: (() => void)[] = [];
+    const finish = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', finish);
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(finish, waitMs);
+    signal?.addEventListener('abort', finish, { once: true });
+    for (const partition of partitions) if (partition) unsubscribes.push(partition.onAppend(finish));
+  });
+}

@@ -2,7 +2,7 @@ import { ErrorCode } from '@sluice/protocol';
 import { fromBigInt, toBigInt, type ReplicationService, type ServiceHandlers, type sluice } from '@sluice/rpc';
 import { OffsetOutOfRange } from '@sluice/storage';
 import type { Logger } from '../logger.js';
-import type { Partition } from '../log/partition.js';
+import { waitForAnyAppend, type Partition } from '../log/partition.js';
 
 type FetchPartition = sluice.replication.ReplicaFetchPartition;
 type PartitionAnswer = sluice.replication.IReplicaFetchPartitionResponse;
@@ -37,7 +37,7 @@ export function replicationServiceHandlers(context: ReplicationServerContext): S
         const hasData = answers.some((a) => (a.records?.length ?? 0) > 0 || a.errorCode !== 0 || a.divergingEpoch);
         const waitMs = deadline - Date.now();
         if (hasData || waitMs <= 0 || call.signal.aborted) return { errorCode: 0, partitions: answers } as never;
-        await waitForChange(request.partitions.map((p) => context.partitionById(p.topicId, p.partition)), waitMs, call.signal);
+        await waitForAnyAppend(request.partitions.map((p) => context.partitionById(p.topicId, p.partition)), waitMs, call.signal);
       }
     },
   };
@@ -72,19 +72,4 @@ function answer(context: ReplicationServerContext, followerId: number, p: FetchP
     if (err instanceof OffsetOutOfRange) return { ...base, ...positions, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
     throw err;
   }
-}
-
-function waitForChange(partitions: (Partition | undefined)[], waitMs: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const unsubscribes: (() => void)[] = [];
-    const finish = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      for (const u of unsubscribes) u();
-      resolve();
-    };
-    const timer = setTimeout(finish, waitMs);
-    signal.addEventListener('abort', finish, { once: true });
-    for (const p of partitions) if (p) unsubscribes.push(p.onAppend(finish));
-  });
 }

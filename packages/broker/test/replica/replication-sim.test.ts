@@ -23,6 +23,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Prng } from '@sluice/testkit';
 import { AckWaiters } from '../../src/replica/core/ack-waiters.js';
 import type { AlterPartitionProposal, AlterPartitionResponse, PartitionChange } from '../../src/replica/core/alter-partition.js';
 import { ReplicaErrorCode } from '../../src/replica/core/errors.js';
@@ -41,18 +42,6 @@ const MIN_INSYNC_REPLICAS = 2;
 const LAG_MAX_MS = 300;
 const PRODUCE_TIMEOUT_MS = 800;
 const WAITERS_MAX = 64;
-
-/** mulberry32: a tiny seeded PRNG with a full 32-bit period. Returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mode = 'normal' | 'slow' | 'stopped';
 
@@ -109,7 +98,7 @@ class Simulation {
   readonly trace: string[] = [];
 
   constructor(readonly seed: number) {
-    this.rand = mulberry32(seed);
+    this.rand = seededRandom(seed);
     const { highWatermark, isrEligible } = this.buildLogs();
     this.leaderLog.cache.assign(LEADER_EPOCH, this.leaderLog.end);
     const isr = [LEADER_ID, ...isrEligible.filter(() => this.chance(0.6))];
@@ -412,3 +401,9 @@ test(onlySeed === undefined ? `${SEED_COUNT} seeds hold every invariant and conv
   if (process.env['SLUICE_REPLICA_SIM_TOTALS'] !== undefined) console.log(JSON.stringify(totals));
   for (const [name, count] of Object.entries(totals)) assert.ok(count > 0, `no run produced any ${name}`);
 });
+
+/** Floats in [0, 1) from testkit's seeded PRNG (mulberry32), so a seed replays exactly. */
+function seededRandom(seed: number): () => number {
+  const prng = new Prng(seed);
+  return () => prng.next();
+}

@@ -7,6 +7,11 @@ import { deleteTopicsHandler } from './handlers/delete-topics.js';
 import { describeClusterHandler } from './handlers/describe-cluster.js';
 import { describeConfigsHandler } from './handlers/describe-configs.js';
 import { fetchHandler } from './handlers/fetch.js';
+import { findCoordinatorHandler } from './handlers/find-coordinator.js';
+import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './handlers/group-admin.js';
+import { heartbeatHandler, joinGroupHandler, leaveGroupHandler, syncGroupHandler } from './handlers/group-membership.js';
+import { offsetCommitHandler, offsetDeleteHandler, offsetFetchHandler } from './handlers/group-offsets.js';
+import { GroupCoordinator } from './groups/group-coordinator.js';
 import { incrementalAlterConfigsHandler } from './handlers/incremental-alter-configs.js';
 import { listOffsetsHandler } from './handlers/list-offsets.js';
 import { metadataHandler } from './handlers/metadata.js';
@@ -45,6 +50,7 @@ export interface BrokerOptions {
  */
 export class Broker {
   private readonly partitions: PartitionRegistry;
+  private readonly groups: GroupCoordinator;
   private readonly server: KafkaServer;
   private readonly replicationServer = new RpcServer();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -65,11 +71,14 @@ export class Broker {
       brokerProblem: (brokerId, brokerEpoch) => metadata.brokerProblem(brokerId, brokerEpoch),
       logger,
     }));
-    const services: BrokerServices = { config, metadata, partitions: this.partitions, admin, logger };
+    this.groups = new GroupCoordinator({ config, logger: logger.child({ component: 'groups' }), metadata, partitions: this.partitions, admin, now: () => Date.now() });
+    const services: BrokerServices = { config, metadata, partitions: this.partitions, admin, logger, groups: this.groups };
     const router = new RequestRouter(logger);
     router.register(apiVersionsHandler(() => router.supportedApis()));
     for (const make of [metadataHandler, produceHandler, fetchHandler, listOffsetsHandler, createTopicsHandler,
-      deleteTopicsHandler, createPartitionsHandler, describeConfigsHandler, describeClusterHandler, incrementalAlterConfigsHandler]) {
+      deleteTopicsHandler, createPartitionsHandler, describeConfigsHandler, describeClusterHandler, incrementalAlterConfigsHandler,
+      findCoordinatorHandler, joinGroupHandler, syncGroupHandler, heartbeatHandler, leaveGroupHandler,
+      offsetCommitHandler, offsetFetchHandler, offsetDeleteHandler, describeGroupsHandler, listGroupsHandler, deleteGroupsHandler]) {
       router.register(make(services));
     }
     for (const handler of options.extraHandlers ?? []) router.register(handler);
@@ -97,6 +106,8 @@ export class Broker {
     if (options.metadataCaughtUp) this.partitions.removeOrphanDirectories(metadata);
     else logger.warn('metadata not confirmed caught up: leaving unknown partition directories in place');
     await this.partitions.reconcile(metadata);
+    this.groups.onPartitionsChanged();
+    this.groups.start();
     this.boundPort = await this.server.start();
     this.startMaintenance();
     logger.info({ nodeId: config.nodeId, clusterId: metadata.clusterId, logDir: config.logDir }, 'broker started');
@@ -107,7 +118,9 @@ export class Broker {
   }
 
   private reconcile(): void {
-    this.partitions.reconcile(this.options.metadata).catch((err: unknown) => this.fail(err, 'opening or removing partitions failed'));
+    this.partitions.reconcile(this.options.metadata)
+      .then(() => this.groups.onPartitionsChanged())
+      .catch((err: unknown) => this.fail(err, 'opening or removing partitions failed'));
   }
 
   private startMaintenance(): void {
@@ -137,6 +150,7 @@ export class Broker {
   async stop(): Promise<void> {
     this.unsubscribe();
     for (const timer of this.timers) clearInterval(timer);
+    this.groups.stop();
     await this.server.close();
     await this.replicationServer.shutdown();
     await this.partitions.closeAll();

@@ -19,6 +19,9 @@ interface KeySpec {
 const LONG_MAX = String(Number.MAX_SAFE_INTEGER);
 const JAVA_LONG_MAX = 2n ** 63n - 1n;
 
+/** Allowed values of cleanup.policy (Kafka takes the list in either order). */
+export const CLEANUP_POLICIES = ['delete', 'compact', 'compact,delete', 'delete,compact'] as const;
+
 /** Every broker key Sluice understands, with Kafka's names and defaults. */
 export const BROKER_KEYS: Readonly<Record<string, KeySpec>> = {
   'node.id': { kind: 'int', default: '1', min: 0, doc: 'This node\'s id in the cluster.' },
@@ -62,10 +65,23 @@ export const BROKER_KEYS: Readonly<Record<string, KeySpec>> = {
   'log.flush.scheduler.interval.ms': { kind: 'long', default: '1000', min: 1, doc: 'How often the time-based flush is checked.' },
   'log.index.interval.bytes': { kind: 'int', default: '4096', min: 0, doc: 'Bytes between offset index entries.' },
   'log.index.size.max.bytes': { kind: 'int', default: '10485760', min: 4096, doc: 'Largest index file; a full index rolls the segment.' },
-  'log.cleanup.policy': { kind: 'string', default: 'delete', choices: ['delete'], doc: 'Default cleanup policy of topics (compaction is not supported yet).' },
+  'log.cleanup.policy': { kind: 'string', default: 'delete', choices: CLEANUP_POLICIES, doc: 'Default cleanup policy of topics: delete (retention), compact (keep the last record per key), or both.' },
+  'log.cleaner.delete.retention.ms': { kind: 'long', default: '86400000', min: 0, doc: 'How long a compacted topic keeps tombstones.' },
+  'log.cleaner.min.compaction.lag.ms': { kind: 'long', default: '0', min: 0, doc: 'A record stays uncompacted at least this long.' },
+  'log.cleaner.backoff.ms': { kind: 'long', default: '15000', min: 1, doc: 'How often compacted logs are checked for segments to clean.' },
   'log.format': { kind: 'string', choices: ['json', 'pretty'], doc: 'Log output: json, or pretty (the default on a terminal).' },
   'log.level': { kind: 'string', default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], doc: 'Log level.' },
   'fetch.max.bytes': { kind: 'int', default: '57671680', min: 0, doc: 'Largest fetch response served.' },
+  'offsets.topic.num.partitions': { kind: 'int', default: '50', min: 1, doc: 'Partitions of __consumer_offsets (fixed once the topic exists).' },
+  'offsets.topic.replication.factor': { kind: 'int', default: '3', min: 1, doc: 'Replication factor of __consumer_offsets (capped at the brokers alive when it is created).' },
+  'offsets.topic.segment.bytes': { kind: 'int', default: '104857600', min: 1024, doc: 'Segment size of __consumer_offsets (small segments compact sooner).' },
+  'offsets.commit.timeout.ms': { kind: 'int', default: '5000', min: 1, doc: 'How long a group write may wait for the replicas of its __consumer_offsets partition.' },
+  'offsets.retention.minutes': { kind: 'int', default: '10080', min: 1, doc: 'Committed offsets of a group empty this long (or of topics it no longer reads) are deleted.' },
+  'offsets.retention.check.interval.ms': { kind: 'long', default: '600000', min: 1, doc: 'How often expired offsets are looked for.' },
+  'offset.metadata.max.bytes': { kind: 'int', default: '4096', min: 0, doc: 'Largest metadata string of a committed offset.' },
+  'group.min.session.timeout.ms': { kind: 'int', default: '6000', min: 1, doc: 'Smallest session timeout a group member may ask for.' },
+  'group.max.session.timeout.ms': { kind: 'int', default: '1800000', min: 1, doc: 'Largest session timeout a group member may ask for.' },
+  'group.initial.rebalance.delay.ms': { kind: 'int', default: '3000', min: 0, doc: 'How long a new group waits for more members before its first rebalance completes.' },
 };
 
 /** The typed broker configuration after defaults and derivations. */
@@ -116,6 +132,20 @@ export interface BrokerConfig {
   logFormat: 'json' | 'pretty' | undefined;
   logLevel: string;
   fetchMaxBytes: number;
+  logCleanupPolicy: string;
+  logCleanerDeleteRetentionMs: number;
+  logCleanerMinCompactionLagMs: number;
+  logCleanerBackoffMs: number;
+  offsetsTopicNumPartitions: number;
+  offsetsTopicReplicationFactor: number;
+  offsetsTopicSegmentBytes: number;
+  offsetsCommitTimeoutMs: number;
+  offsetsRetentionMs: number;
+  offsetsRetentionCheckIntervalMs: number;
+  offsetMetadataMaxBytes: number;
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  groupInitialRebalanceDelayMs: number;
   /** Every key as given (file then overrides), for DescribeConfigs. */
   raw: ReadonlyMap<string, string>;
 }
@@ -175,6 +205,20 @@ function buildConfig(r: ConfigReader): BrokerConfig {
     logFormat: r.has('log.format') ? (r.string('log.format') as 'json' | 'pretty') : undefined,
     logLevel: r.string('log.level'),
     fetchMaxBytes: r.int('fetch.max.bytes'),
+    logCleanupPolicy: r.string('log.cleanup.policy'),
+    logCleanerDeleteRetentionMs: r.int('log.cleaner.delete.retention.ms'),
+    logCleanerMinCompactionLagMs: r.int('log.cleaner.min.compaction.lag.ms'),
+    logCleanerBackoffMs: r.int('log.cleaner.backoff.ms'),
+    offsetsTopicNumPartitions: r.int('offsets.topic.num.partitions'),
+    offsetsTopicReplicationFactor: r.int('offsets.topic.replication.factor'),
+    offsetsTopicSegmentBytes: r.int('offsets.topic.segment.bytes'),
+    offsetsCommitTimeoutMs: r.int('offsets.commit.timeout.ms'),
+    offsetsRetentionMs: r.int('offsets.retention.minutes') * 60_000,
+    offsetsRetentionCheckIntervalMs: r.int('offsets.retention.check.interval.ms'),
+    offsetMetadataMaxBytes: r.int('offset.metadata.max.bytes'),
+    groupMinSessionTimeoutMs: r.int('group.min.session.timeout.ms'),
+    groupMaxSessionTimeoutMs: r.int('group.max.session.timeout.ms'),
+    groupInitialRebalanceDelayMs: r.int('group.initial.rebalance.delay.ms'),
     quorumElectionTimeoutMs: r.int('controller.quorum.election.timeout.ms'),
     quorumFetchTimeoutMs: r.int('controller.quorum.fetch.timeout.ms'),
     quorumRequestTimeoutMs: r.int('controller.quorum.request.timeout.ms'),

@@ -1,4 +1,4 @@
-import type { BrokerConfig } from './broker-config.js';
+import { CLEANUP_POLICIES, type BrokerConfig } from './broker-config.js';
 
 /** A topic-level config key, the broker key it defaults from, and how its value is checked. */
 interface TopicKeySpec {
@@ -12,7 +12,9 @@ interface TopicKeySpec {
 
 /** Topic configs Sluice honours, with Kafka's names; each defaults to its broker synonym. */
 export const TOPIC_KEYS: Readonly<Record<string, TopicKeySpec>> = {
-  'cleanup.policy': { kind: 'string', brokerKey: 'log.cleanup.policy', defaultOf: () => 'delete', choices: ['delete'] },
+  'cleanup.policy': { kind: 'string', brokerKey: 'log.cleanup.policy', defaultOf: (b) => b.logCleanupPolicy, choices: CLEANUP_POLICIES },
+  'delete.retention.ms': { kind: 'long', brokerKey: 'log.cleaner.delete.retention.ms', defaultOf: (b) => String(b.logCleanerDeleteRetentionMs), min: 0 },
+  'min.compaction.lag.ms': { kind: 'long', brokerKey: 'log.cleaner.min.compaction.lag.ms', defaultOf: (b) => String(b.logCleanerMinCompactionLagMs), min: 0 },
   'retention.ms': { kind: 'long', brokerKey: 'log.retention.ms', defaultOf: (b) => String(b.logRetentionMs), min: -1 },
   'retention.bytes': { kind: 'long', brokerKey: 'log.retention.bytes', defaultOf: (b) => String(b.logRetentionBytes), min: -1 },
   'segment.bytes': { kind: 'int', brokerKey: 'log.segment.bytes', defaultOf: (b) => String(b.logSegmentBytes), min: 1024 },
@@ -62,6 +64,18 @@ export function effectiveTopicConfigs(broker: BrokerConfig, overrides: ReadonlyM
     const override = overrides.get(name);
     return { name, value: override ?? spec.defaultOf(broker), isDefault: override === undefined, brokerKey: spec.brokerKey };
   });
+}
+
+/** The effective text value of one topic config. */
+export function topicConfigString(broker: BrokerConfig, overrides: ReadonlyMap<string, string>, name: string): string {
+  const spec = TOPIC_KEYS[name];
+  if (!spec) throw new Error(`not a topic config: ${name}`);
+  return overrides.get(name) ?? spec.defaultOf(broker);
+}
+
+/** Whether a topic's cleanup.policy includes `policy` ('delete' = retention, 'compact'). */
+export function hasCleanupPolicy(broker: BrokerConfig, overrides: ReadonlyMap<string, string>, policy: 'delete' | 'compact'): boolean {
+  return topicConfigString(broker, overrides, 'cleanup.policy').split(',').includes(policy);
 }
 
 /** The effective numeric value of one topic config. */

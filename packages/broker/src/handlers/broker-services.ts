@@ -1,4 +1,5 @@
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { GroupCoordinator } from '../groups/group-coordinator.js';
 import type { Logger } from '../logger.js';
 import type { Partition } from '../log/partition.js';
 import type { PartitionRegistry } from '../log/partition-registry.js';
@@ -12,6 +13,8 @@ export interface BrokerServices {
   partitions: PartitionRegistry;
   admin: TopicAdmin;
   logger: Logger;
+  /** The group coordinator (consumer groups and committed offsets). */
+  groups: GroupCoordinator;
 }
 
 /**

@@ -37,6 +37,8 @@ export function produceHandler(services: BrokerServices): ApiHandler {
 async function appendPartition(
   services: BrokerServices, topicName: string, request: ProduceRequestPartition, produce: ProduceRequest,
 ): Promise<ProduceResponsePartition> {
+  // Internal topics (__consumer_offsets) are written by the broker alone, as in Kafka.
+  if (topicName.startsWith('__')) return partitionError(request.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
   const partition = ledPartition(services, topicName, request.index);
   if (typeof partition === 'number') return partitionError(request.index, partition, null);
   const configs = services.metadata.topic(topicName)?.configs ?? new Map<string, string>();

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PartitionLog, readPartitionTopicId, type LogConfig } from '@sluice/storage';
 import type { BrokerConfig } from '../config/broker-config.js';
-import { topicConfigNumber } from '../config/topic-config.js';
+import { hasCleanupPolicy, topicConfigNumber } from '../config/topic-config.js';
 import type { Logger } from '../logger.js';
 import type { ClusterMetadata, TopicMetadata } from '../metadata/cluster-metadata.js';
 import { ReplicaFetcher, type FetcherContext } from '../replica/replica-fetcher.js';
@@ -180,11 +180,13 @@ export class PartitionRegistry {
   /** Storage settings for a topic: its overrides over the broker defaults. */
   logConfigFor(topic: TopicMetadata): LogConfig {
     const n = (key: string): number => topicConfigNumber(this.broker, topic.configs, key);
+    // A compact-only topic keeps its segments until the cleaner rewrites them; retention is off.
+    const retains = hasCleanupPolicy(this.broker, topic.configs, 'delete');
     return {
       segmentBytes: n('segment.bytes'),
       segmentMs: n('segment.ms'),
-      retentionMs: n('retention.ms'),
-      retentionBytes: n('retention.bytes'),
+      retentionMs: retains ? n('retention.ms') : -1,
+      retentionBytes: retains ? n('retention.bytes') : -1,
       flushIntervalMessages: n('flush.messages'),
       flushIntervalMs: n('flush.ms'),
       indexIntervalBytes: n('index.interval.bytes'),

@@ -56,7 +56,7 @@ export class Connection {
     try {
       while (this.queue.length > 0 && !this.closed) {
         const frame = this.queue.shift()!;
-        const outcome = await this.router.handle(frame);
+        const outcome = await this.router.handle(frame, this.socket.remoteAddress ?? '');
         if (outcome.kind === 'close') {
           this.logger.warn({ remote: this.socket.remoteAddress, reason: outcome.reason }, 'closing connection after bad request');
           this.close();

@@ -8,6 +8,8 @@ import type { Logger } from '../logger.js';
 export interface RequestContext {
   header: RequestHeader;
   apiVersion: number;
+  /** The client's address as this broker sees it ('' when unknown), for group member descriptions. */
+  clientHost: string;
 }
 
 /** Serves one API: decodes nothing itself, receives the typed body, returns the response body or null (no response, e.g. acks=0). */
@@ -58,7 +60,7 @@ export class RequestRouter {
       .sort((a, b) => a.apiKey - b.apiKey);
   }
 
-  async handle(frame: Buffer): Promise<Outcome> {
+  async handle(frame: Buffer, clientHost = ''): Promise<Outcome> {
     let peeked;
     try {
       peeked = peekRequestHeader(frame);
@@ -72,10 +74,10 @@ export class RequestRouter {
       if (api.apiKey === ApiVersions.apiKey) return this.unsupportedApiVersions(peeked.correlationId);
       return { kind: 'close', reason: `${api.name} v${peeked.apiVersion} not served (${api.minVersion}-${api.maxVersion})` };
     }
-    return this.dispatch(handler, frame);
+    return this.dispatch(handler, frame, clientHost);
   }
 
-  private async dispatch(handler: ApiHandler, frame: Buffer): Promise<Outcome> {
+  private async dispatch(handler: ApiHandler, frame: Buffer, clientHost: string): Promise<Outcome> {
     let decoded;
     try {
       decoded = decodeRequest(handler.api, frame);
@@ -85,7 +87,7 @@ export class RequestRouter {
     }
     const { header, body } = decoded;
     try {
-      const response = await handler.handle(body, { header, apiVersion: header.apiVersion });
+      const response = await handler.handle(body, { header, apiVersion: header.apiVersion, clientHost });
       if (response === null) return { kind: 'none' };
       return { kind: 'respond', chunks: encodeResponse(handler.api, header.apiVersion, header.correlationId, response) };
     } catch (err) {

@@ -227,6 +227,24 @@ export class GroupCoordinatorState {
     return { results, records };
   }
 
+  /**
+   * Expires offsets past `retentionMs` in the groups this coordinator serves (see
+   * `ClassicGroup.expireOffsets`); an Empty group left with no offset is deleted (a tombstone),
+   * as Kafka's offset cleanup does.
+   */
+  expireOffsets(nowMs: number, retentionMs: number): GroupOutput {
+    const records: GroupRecord[] = [];
+    for (const group of [...this.groups.values()]) {
+      if (this.coordinatorError(group.groupId) !== GroupErrorCode.NONE) continue;
+      records.push(...group.expireOffsets(nowMs, retentionMs));
+      if (group.state === 'Empty' && group.isEmpty && group.offsets.size === 0) {
+        records.push(...group.markDead().records);
+        this.groups.delete(group.groupId);
+      }
+    }
+    return { completions: [], records };
+  }
+
   private getOrCreate(groupId: string): ClassicGroup {
     let group = this.groups.get(groupId);
     if (group === undefined) {

@@ -2,6 +2,7 @@
  * Small pure calculations used by `ClassicGroup`: protocol choice, protocol comparison and the
  * member state it keeps.
  */
+import { subscribedTopicsOf } from './group-offsets.js';
 import type { ProtocolEntry, RequestHandle, StoredMember } from './types.js';
 
 /** Mutable state of one member, owned by its `ClassicGroup`. */
@@ -84,4 +85,23 @@ export function memberStateOf(s: StoredMember, protocolName: string | null, nowM
     protocols: [{ name: protocolName ?? '', metadata: s.subscription }], assignment: s.assignment,
     joinHandle: null, syncHandle: null, sessionDeadlineMs: nowMs + s.sessionTimeoutMs,
   };
+}
+
+/**
+ * The topics a group's members subscribe to, or 'all' when that cannot be known (a protocol type
+ * other than "consumer", or a subscription that does not parse). An empty group subscribes to none.
+ */
+export function subscribedTopicsOfMembers(members: Iterable<MemberState>, protocolType: string | null): Set<string> | 'all' {
+  const topics = new Set<string>();
+  const list = [...members];
+  if (list.length === 0) return topics;
+  if (protocolType !== 'consumer') return 'all';
+  for (const m of list) {
+    for (const p of m.protocols) {
+      const parsed = subscribedTopicsOf(p.metadata);
+      if (parsed === null) return 'all';
+      parsed.forEach((t) => topics.add(t));
+    }
+  }
+  return topics;
 }

@@ -88,6 +88,13 @@ export class GroupOffsets {
     });
   }
 
+  /** Removes the commits `isExpired` picks and returns their tombstones. */
+  expire(groupId: string, isExpired: (commit: TopicPartition & CommittedOffset) => boolean): GroupRecord[] {
+    const expired = this.all().filter(isExpired);
+    for (const c of expired) this.remove(c.topic, c.partition);
+    return expired.map((c) => ({ kind: 'offset-tombstone', groupId, topic: c.topic, partition: c.partition }));
+  }
+
   /** Tombstones for every commit (group deletion). Removes them. */
   tombstoneAll(groupId: string): GroupRecord[] {
     const records: GroupRecord[] = this.all().map((c) => ({ kind: 'offset-tombstone', groupId, topic: c.topic, partition: c.partition }));

@@ -10,8 +10,10 @@
  * one per completed join phase; there is at most one leader, and it is a member.
  */
 import { assertNever, GroupErrorCode, invariant } from './errors.js';
-import { GroupOffsets, subscribedTopicsOf, type OffsetCommitEntry, type PartitionResult, type TopicPartition } from './group-offsets.js';
-import { memberStateOf, metadataFor, NO_BYTES, sameProtocols, selectedProtocolOf, storedMemberOf, type MemberState } from './group-helpers.js';
+import { GroupOffsets, type OffsetCommitEntry, type PartitionResult, type TopicPartition } from './group-offsets.js';
+import {
+  memberStateOf, metadataFor, NO_BYTES, sameProtocols, selectedProtocolOf, storedMemberOf, subscribedTopicsOfMembers, type MemberState,
+} from './group-helpers.js';
 import type {
   Completion, GroupConfig, GroupOutput, GroupRecord, GroupState, HeartbeatRequest, JoinGroupRequest, JoinGroupResult,
   LeaveGroupRequest, LeaveGroupResult, NewMemberId, RequestHandle, StoredMember, SyncGroupRequest, SyncGroupResult,
@@ -68,6 +70,8 @@ export class ClassicGroup {
   /** When the join phase ends at the latest; null unless PreparingRebalance. */
   private joinDeadlineMs: number | null = null;
   private initialDelay: InitialDelay | null = null;
+  /** When the group last became Empty (offset expiry counts from there, KIP-211); null if never known. */
+  private emptySinceMs: number | null = null;
   /** Committed offsets. */
   readonly offsets = new GroupOffsets();
   private completions: Completion[] = [];
@@ -293,6 +297,7 @@ export class ClassicGroup {
     this.generation += 1;
     if (this.members.size === 0) {
       this.stateValue = 'Empty';
+      this.emptySinceMs = nowMs;
       this.protocolNameValue = null;
       this.records.push(this.metadataRecord(nowMs));
       return;
@@ -542,7 +547,7 @@ export class ClassicGroup {
    * and one of them subscribes to the topic (consumer protocol) or the subscription is unreadable.
    */
   deleteOffsets(partitions: readonly TopicPartition[]): { results: PartitionResult[]; records: GroupRecord[] } {
-    const subscribed = this.subscribedTopics();
+    const subscribed = subscribedTopicsOfMembers(this.members.values(), this.protocolTypeValue);
     const records: GroupRecord[] = [];
     const results = partitions.map(({ topic, partition }) => {
       if (subscribed === 'all' || subscribed.has(topic)) return { topic, partition, errorCode: C.GROUP_SUBSCRIBED_TO_TOPIC };
@@ -552,18 +557,18 @@ export class ClassicGroup {
     return { results, records };
   }
 
-  private subscribedTopics(): Set<string> | 'all' {
-    const topics = new Set<string>();
-    if (this.members.size === 0) return topics;
-    if (this.protocolTypeValue !== 'consumer') return 'all';
-    for (const m of this.members.values()) {
-      for (const p of m.protocols) {
-        const parsed = subscribedTopicsOf(p.metadata);
-        if (parsed === null) return 'all';
-        parsed.forEach((t) => topics.add(t));
-      }
-    }
-    return topics;
+
+
+  /**
+   * Removes offsets past `retentionMs` (offsets.retention.minutes, KIP-211) and returns their
+   * tombstones: in an Empty group every offset committed, and emptied, that long ago; in a consumer
+   * group with members only offsets of topics none of them subscribes to, by commit time.
+   */
+  expireOffsets(nowMs: number, retentionMs: number): GroupRecord[] {
+    const subscribed = subscribedTopicsOfMembers(this.members.values(), this.protocolTypeValue);
+    if (subscribed === 'all' || this.stateValue === 'Dead') return [];
+    const emptySinceMs = this.isEmpty ? this.emptySinceMs ?? Number.NEGATIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    return this.offsets.expire(this.groupId, (c) => !subscribed.has(c.topic) && Math.max(emptySinceMs, c.commitTimestampMs) + retentionMs <= nowMs);
   }
 
   // ---------------------------------------------------------------- describe, delete, records
@@ -617,6 +622,7 @@ export class ClassicGroup {
       if (s.groupInstanceId !== null) this.staticMembers.set(s.groupInstanceId, s.memberId);
     }
     this.stateValue = record.members.length === 0 ? 'Empty' : 'Stable';
+    this.emptySinceMs = record.members.length === 0 && record.stateTimestampMs >= 0 ? record.stateTimestampMs : null;
     this.joinDeadlineMs = null;
     this.initialDelay = null;
   }

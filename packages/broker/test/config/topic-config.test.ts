@@ -34,9 +34,9 @@ test('a bad value is named with its key and what is allowed', () => {
   assert.match(problem({ 'segment.bytes': '10' }) ?? '', /configuration segment\.bytes: expected a whole number from \d+/);
 });
 
-test('cleanup.policy=compact is refused for now, naming what is allowed', () => {
-  assert.equal(problem({ 'cleanup.policy': 'compact' }), 'Invalid value compact for configuration cleanup.policy: expected one of delete');
-  assert.match(problem({ 'cleanup.policy': 'compact,delete' }) ?? '', /cleanup\.policy/);
+test('cleanup.policy takes delete, compact or both; anything else is refused naming what is allowed', () => {
+  for (const policy of ['delete', 'compact', 'compact,delete', 'delete,compact']) assert.equal(problem({ 'cleanup.policy': policy }), null, policy);
+  assert.equal(problem({ 'cleanup.policy': 'shred' }), 'Invalid value shred for configuration cleanup.policy: expected one of delete, compact, compact,delete, delete,compact');
 });
 
 test('the first bad key of several is the one reported', () => {

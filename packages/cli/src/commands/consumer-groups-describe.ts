@@ -64,7 +64,7 @@ export function offsetRows(input: { group: string; members: readonly GroupMember
  * Kafka's note for a group's state before its table. Returns false for a group that does not exist
  * (Dead), which prints no table.
  */
-function noteState(group: string, state: string, output: Output): boolean {
+export function noteState(group: string, state: string, output: Output): boolean {
   switch (state) {
     case 'Dead':
       output.err(`Error: Consumer group '${group}' does not exist.\n`);

@@ -156,14 +156,14 @@ async function deleteOffsets(admin: GroupAdmin, group: string, topics: readonly 
     ...specs.flatMap((s) => (s.partitions ?? []).map((partition) => ({ topic: s.topic, partition }))),
   ];
   const answer = await admin.deleteOffsets(group, partitions);
-  const summary = deleteOffsetsSummary(group, topics, answer.errorCode);
-  if (answer.errorCode === ErrorCode.NONE) output.out(summary);
+  const results = answer.topics.flatMap((t) => t.partitions.map((p) => ({ tp: { topic: t.name, partition: p.partitionIndex }, code: p.errorCode })));
+  // As in Kafka's admin client, a partition's error fails the whole request when the top level succeeded.
+  const topLevel = answer.errorCode !== ErrorCode.NONE ? answer.errorCode : results.find((r) => r.code !== ErrorCode.NONE)?.code ?? ErrorCode.NONE;
+  const summary = deleteOffsetsSummary(group, topics, topLevel);
+  if (topLevel === ErrorCode.NONE) output.out(summary);
   else output.err(summary);
-  const rows = answer.topics.flatMap((t) => t.partitions.map((p) => ({
-    tp: { topic: t.name, partition: p.partitionIndex }, error: p.errorCode === ErrorCode.NONE ? null : errorInfo(p.errorCode)?.message ?? errorText(p.errorCode),
-  })));
-  output.out(formatDeleteOffsets(rows));
-  return answer.errorCode === ErrorCode.NONE && rows.every((r) => r.error === null);
+  output.out(formatDeleteOffsets(results.map((r) => ({ tp: r.tp, error: r.code === ErrorCode.NONE ? null : errorInfo(r.code)?.message ?? errorText(r.code) }))));
+  return topLevel === ErrorCode.NONE;
 }
 
 const describeView = (args: ConsumerGroupsArgs): DescribeView => (args.members ? 'members' : args.state ? 'state' : 'offsets');

@@ -4,8 +4,8 @@
  * the three views (offsets, members, state) with Kafka's notes about empty, rebalancing and
  * missing groups.
  */
-import { compareTopicPartitions, decodeAssignment, type TopicPartition } from '../kafka/consumer-protocol.js';
-import { LATEST_TIMESTAMP, type DescribedGroup, type GroupAdmin } from '../kafka/group-admin.js';
+import { compareTopicPartitions, decodeAssignment, topicPartitionKey as keyOf, type TopicPartition } from '../kafka/consumer-protocol.js';
+import { LATEST_TIMESTAMP, type CommittedOffset, type DescribedGroup, type GroupAdmin } from '../kafka/group-admin.js';
 import { formatMembers, formatOffsets, formatState, type MemberRow, type OffsetRow } from './consumer-groups-format.js';
 
 /** Which table `--describe` prints. */
@@ -26,8 +26,6 @@ export interface GroupMember {
   assignment: TopicPartition[];
 }
 
-const keyOf = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
-
 /** The group's members with their decoded assignments. */
 export function groupMembers(described: DescribedGroup): GroupMember[] {
   return described.group.members.map((m) => ({
@@ -41,19 +39,16 @@ export function groupMembers(described: DescribedGroup): GroupMember[] {
  * member's partitions in order; then partitions with a committed offset but no member, with `-` for
  * the member. Lag is known only when both the committed offset and the log end offset are.
  */
-export function offsetRows(input: { group: string; members: readonly GroupMember[]; committed: ReadonlyMap<string, bigint>; logEnd: ReadonlyMap<string, bigint> }): OffsetRow[] {
+export function offsetRows(input: { group: string; members: readonly GroupMember[]; committed: ReadonlyMap<string, CommittedOffset>; logEnd: ReadonlyMap<string, bigint> }): OffsetRow[] {
   const row = (tp: TopicPartition, member: { consumerId?: string; host?: string; clientId?: string }): OffsetRow => {
-    const currentOffset = input.committed.get(keyOf(tp));
+    const currentOffset = input.committed.get(keyOf(tp))?.offset;
     const logEndOffset = input.logEnd.get(keyOf(tp));
     const lag = currentOffset !== undefined && logEndOffset !== undefined ? logEndOffset - currentOffset : undefined;
     return { group: input.group, topic: tp.topic, partition: tp.partition, currentOffset, logEndOffset, lag, ...member };
   };
   const withPartitions = input.members.filter((m) => m.assignment.length > 0).sort((a, b) => b.assignment.length - a.assignment.length);
   const assigned = new Set(withPartitions.flatMap((m) => m.assignment.map(keyOf)));
-  const unassigned = [...input.committed.keys()].filter((k) => !assigned.has(k)).map((k) => {
-    const [topic, partition] = k.split('\u0000');
-    return { topic: topic!, partition: Number(partition) };
-  }).sort(compareTopicPartitions);
+  const unassigned = [...input.committed.values()].map((c) => c.tp).filter((tp) => !assigned.has(keyOf(tp))).sort(compareTopicPartitions);
   return [
     ...withPartitions.flatMap((m) => m.assignment.map((tp) => row(tp, { consumerId: m.consumerId, host: m.host, clientId: m.clientId }))),
     ...unassigned.map((tp) => row(tp, {})),
@@ -84,11 +79,10 @@ export function noteState(group: string, state: string, output: Output): boolean
 async function describeOffsets(admin: GroupAdmin, described: DescribedGroup, output: Output): Promise<void> {
   const group = described.group.groupId;
   const members = groupMembers(described);
-  const fetched = await admin.committedOffsets(group);
-  const committed = new Map([...fetched].map(([k, v]) => [k, v.offset]));
+  const committed = await admin.committedOffsets(group);
   const partitions = new Map<string, TopicPartition>();
   for (const tp of members.flatMap((m) => m.assignment)) partitions.set(keyOf(tp), tp);
-  for (const { tp } of fetched.values()) partitions.set(keyOf(tp), tp);
+  for (const { tp } of committed.values()) partitions.set(keyOf(tp), tp);
   const logEnd = await admin.logOffsets([...partitions.values()], LATEST_TIMESTAMP);
   const rows = offsetRows({ group, members, committed, logEnd });
   if (rows.length > 0) output.out(formatOffsets(rows));

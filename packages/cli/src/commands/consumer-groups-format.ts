@@ -96,8 +96,15 @@ export function formatState(row: StateRow): string {
   ].join('\n') + '\n';
 }
 
+/** One partition's new offset in a `--reset-offsets` plan. */
+export interface PlannedOffset {
+  group: string;
+  tp: TopicPartition;
+  offset: bigint;
+}
+
 /** The `--reset-offsets` plan (GROUP TOPIC PARTITION NEW-OFFSET), in Kafka's fixed widths. */
-export function formatResetPlan(rows: readonly { group: string; tp: TopicPartition; offset: bigint }[]): string {
+export function formatResetPlan(rows: readonly PlannedOffset[]): string {
   if (rows.length === 0) return '';
   const widths = [30, 30, 10, 15];
   const lines = [['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], ...rows.map((r) => [r.group, r.tp.topic, String(r.tp.partition), String(r.offset)])];

@@ -4,10 +4,10 @@
  * the partition's [log start, log end] as Kafka clamps it, and commits the plan with `--execute`.
  * Like Kafka, it refuses a group that has active members.
  */
-import type { TopicPartition } from '../kafka/consumer-protocol.js';
+import { topicPartitionKey, type TopicPartition } from '../kafka/consumer-protocol.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type GroupAdmin } from '../kafka/group-admin.js';
 import type { Output } from './consumer-groups-describe.js';
-import { formatResetPlan } from './consumer-groups-format.js';
+import { formatResetPlan, type PlannedOffset } from './consumer-groups-format.js';
 
 /** One reset scenario (exactly one is given on the command line). */
 export type ResetScenario =
@@ -116,26 +116,30 @@ export interface ResetOptions {
   execute: boolean;
 }
 
-/** The partitions a reset applies to, sorted. */
-async function partitionsToReset(admin: GroupAdmin, topics: readonly string[] | null, committed: Map<string, { tp: TopicPartition }>): Promise<TopicPartition[]> {
-  if (topics === null) return [...committed.values()].map((c) => c.tp);
+/** The partitions `--topic` specs name: every partition of a bare topic (asked of the cluster), the listed ones otherwise. */
+export async function partitionsOfSpecs(admin: GroupAdmin, topics: readonly string[]): Promise<TopicPartition[]> {
   const specs = topics.map(parseTopicSpec);
   const all = await admin.partitionsOf(specs.filter((s) => s.partitions === null).map((s) => s.topic));
   const listed = specs.flatMap((s) => (s.partitions ?? []).map((partition) => ({ topic: s.topic, partition })));
   return [...all, ...listed];
 }
 
+/** The partitions a reset applies to: the `--topic` specs, or with `--all-topics` those the group has offsets for. */
+async function partitionsToReset(admin: GroupAdmin, topics: readonly string[] | null, committed: Map<string, { tp: TopicPartition }>): Promise<TopicPartition[]> {
+  return topics === null ? [...committed.values()].map((c) => c.tp) : partitionsOfSpecs(admin, topics);
+}
+
 /** Computes one group's plan (and its warnings) from the cluster's offsets. */
-async function planGroup(admin: GroupAdmin, group: string, options: ResetOptions): Promise<{ rows: { group: string; tp: TopicPartition; offset: bigint }[]; warnings: string[] }> {
+async function planGroup(admin: GroupAdmin, group: string, options: ResetOptions): Promise<{ rows: PlannedOffset[]; warnings: string[] }> {
   const committed = await admin.committedOffsets(group);
   const partitions = await partitionsToReset(admin, options.topics, committed);
   const [earliest, latest] = await Promise.all([admin.logOffsets(partitions, EARLIEST_TIMESTAMP), admin.logOffsets(partitions, LATEST_TIMESTAMP)]);
   const scenario = options.scenario;
   const atTime = scenario.kind === 'timestamp' ? await admin.logOffsets(partitions, scenario.timestampMs) : new Map<string, bigint>();
-  const rows: { group: string; tp: TopicPartition; offset: bigint }[] = [];
+  const rows: PlannedOffset[] = [];
   const warnings: string[] = [];
   for (const tp of partitions) {
-    const key = `${tp.topic}\u0000${tp.partition}`;
+    const key = topicPartitionKey(tp);
     const [first, end] = [earliest.get(key), latest.get(key)];
     if (first === undefined || end === undefined) throw new Error(`no log offsets for ${tp.topic}-${tp.partition} (unknown partition or no leader)`);
     const computed = newOffset(scenario, { tp, earliest: first, latest: end, committed: committed.get(key)?.offset, atTimestamp: atTime.get(key) });
@@ -148,7 +152,7 @@ async function planGroup(admin: GroupAdmin, group: string, options: ResetOptions
 /** Runs `--reset-offsets`; returns false when some group was refused for being active. */
 export async function resetOffsets(admin: GroupAdmin, options: ResetOptions, output: Output): Promise<boolean> {
   let allReset = true;
-  const plan: { group: string; tp: TopicPartition; offset: bigint }[] = [];
+  const plan: PlannedOffset[] = [];
   for (const group of [...options.groups].sort()) {
     const { group: described } = await admin.describeGroup(group);
     if (described.groupState !== 'Empty' && described.groupState !== 'Dead') {

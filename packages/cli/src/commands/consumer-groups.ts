@@ -9,7 +9,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { GroupAdmin, errorText } from '../kafka/group-admin.js';
 import { describeGroups, type DescribeView, type Output } from './consumer-groups-describe.js';
 import { formatDeleteOffsets } from './consumer-groups-format.js';
-import { NO_EXECUTE_WARNING, parseDateTime, parseDuration, parseTopicSpec, resetOffsets, type ResetScenario } from './consumer-groups-reset.js';
+import { NO_EXECUTE_WARNING, parseDateTime, parseDuration, parseTopicSpec, partitionsOfSpecs, resetOffsets, type ResetScenario } from './consumer-groups-reset.js';
 
 /** Kafka's default for `--timeout` (ms). */
 const TIMEOUT_MS_DEFAULT = 5000;
@@ -150,12 +150,7 @@ function deleteOffsetsSummary(group: string, topics: readonly string[], code: nu
 
 /** `--delete-offsets --group G --topic T[:P,...]`. */
 async function deleteOffsets(admin: GroupAdmin, group: string, topics: readonly string[], output: Output): Promise<boolean> {
-  const specs = topics.map(parseTopicSpec);
-  const partitions = [
-    ...await admin.partitionsOf(specs.filter((s) => s.partitions === null).map((s) => s.topic)),
-    ...specs.flatMap((s) => (s.partitions ?? []).map((partition) => ({ topic: s.topic, partition }))),
-  ];
-  const answer = await admin.deleteOffsets(group, partitions);
+  const answer = await admin.deleteOffsets(group, await partitionsOfSpecs(admin, topics));
   const results = answer.topics.flatMap((t) => t.partitions.map((p) => ({ tp: { topic: t.name, partition: p.partitionIndex }, code: p.errorCode })));
   // As in Kafka's admin client, a partition's error fails the whole request when the top level succeeded.
   const topLevel = answer.errorCode !== ErrorCode.NONE ? answer.errorCode : results.find((r) => r.code !== ErrorCode.NONE)?.code ?? ErrorCode.NONE;

@@ -36,3 +36,15 @@ export function decodeAssignment(bytes: Buffer): TopicPartition[] {
 export function compareTopicPartitions(a: TopicPartition, b: TopicPartition): number {
   return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
 }
+
+/** A map key for one topic partition. */
+export function topicPartitionKey(tp: TopicPartition): string {
+  return `${tp.topic}\u0000${tp.partition}`;
+}
+
+/** Groups items by topic name, keeping first-seen order (requests carry partitions per topic). */
+export function byTopic<T extends { topic: string }, P>(items: readonly T[], toPartition: (item: T) => P): { name: string; partitions: P[] }[] {
+  const topics = new Map<string, P[]>();
+  for (const item of items) topics.set(item.topic, [...(topics.get(item.topic) ?? []), toPartition(item)]);
+  return [...topics].map(([name, partitions]) => ({ name, partitions }));
+}

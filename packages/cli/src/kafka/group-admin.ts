@@ -4,7 +4,7 @@ import {
   type ListOffsetsResponse, type MetadataResponse, type OffsetCommitResponse, type OffsetDeleteResponse, type OffsetFetchResponse,
 } from '@sluice/protocol';
 import { KafkaConnection } from './connection.js';
-import { compareTopicPartitions, type TopicPartition } from './consumer-protocol.js';
+import { byTopic, compareTopicPartitions, topicPartitionKey as keyOf, type TopicPartition } from './consumer-protocol.js';
 
 /** ListOffsets timestamps with a special meaning (Kafka's ListOffsetsRequest constants). */
 export const LATEST_TIMESTAMP = -1n;
@@ -25,6 +25,12 @@ export interface DescribedGroup {
   group: DescribeGroupsResponseGroup;
 }
 
+/** A group's committed offset of one partition. */
+export interface CommittedOffset {
+  tp: TopicPartition;
+  offset: bigint;
+}
+
 /** A partition-level error answered by a broker. */
 export class PartitionError extends Error {}
 
@@ -33,8 +39,6 @@ export function errorText(code: number): string {
   const info = errorInfo(code);
   return info ? `${info.name}: ${info.message}` : `error code ${code}`;
 }
-
-const keyOf = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
 
 /**
  * What kafka-consumer-groups.sh needs from a cluster, over the project's own codec: group listing
@@ -88,10 +92,10 @@ export class GroupAdmin {
   }
 
   /** The group's committed offsets (partitions without a commit are left out). */
-  async committedOffsets(groupId: string): Promise<Map<string, { tp: TopicPartition; offset: bigint }>> {
+  async committedOffsets(groupId: string): Promise<Map<string, CommittedOffset>> {
     return this.withCoordinator(groupId, async (connection) => {
       const answer = await connection.request<OffsetFetchResponse>(OffsetFetch, 5, { groupId, topics: null });
-      const out = new Map<string, { tp: TopicPartition; offset: bigint }>();
+      const out = new Map<string, CommittedOffset>();
       for (const t of answer.topics) {
         for (const p of t.partitions) {
           const tp = { topic: t.name, partition: p.partitionIndex };
@@ -103,10 +107,8 @@ export class GroupAdmin {
   }
 
   /** Commits offsets as an administrator (generation -1, no member), which the coordinator accepts only for an inactive group. */
-  async commitOffsets(groupId: string, offsets: readonly { tp: TopicPartition; offset: bigint }[]): Promise<void> {
-    const topics = [...new Set(offsets.map((o) => o.tp.topic))].map((name) => ({
-      name, partitions: offsets.filter((o) => o.tp.topic === name).map((o) => ({ partitionIndex: o.tp.partition, committedOffset: o.offset, committedMetadata: '' })),
-    }));
+  async commitOffsets(groupId: string, offsets: readonly CommittedOffset[]): Promise<void> {
+    const topics = byTopic(offsets.map((o) => ({ ...o.tp, offset: o.offset })), (o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedMetadata: '' }));
     const answer = await this.withCoordinator(groupId, async (connection) => {
       const response = await connection.request<OffsetCommitResponse>(OffsetCommit, 2, { groupId, generationIdOrMemberEpoch: -1, memberId: '', retentionTimeMs: -1n, topics });
       const codes = response.topics.flatMap((t) => t.partitions.map((p) => p.errorCode));
@@ -128,9 +130,7 @@ export class GroupAdmin {
 
   /** OffsetDelete (KIP-496): the top-level error and each partition's error. */
   async deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): Promise<OffsetDeleteResponse> {
-    const topics = [...new Set(partitions.map((p) => p.topic))].map((name) => ({
-      name, partitions: partitions.filter((p) => p.topic === name).map((p) => ({ partitionIndex: p.partition })),
-    }));
+    const topics = byTopic(partitions, (p) => ({ partitionIndex: p.partition }));
     return this.withCoordinator(groupId, async (connection) => {
       const answer = await connection.request<OffsetDeleteResponse>(OffsetDelete, 0, { groupId, topics });
       return { errorCode: errorInfo(answer.errorCode)?.retriable ? answer.errorCode : ErrorCode.NONE, value: answer };
@@ -168,9 +168,7 @@ export class GroupAdmin {
     await Promise.all([...byLeader].map(async ([leaderId, tps]) => {
       const broker = metadata.brokers.find((b) => b.nodeId === leaderId);
       if (!broker) return;
-      const topics = [...new Set(tps.map((p) => p.topic))].map((name) => ({
-        name, partitions: tps.filter((p) => p.topic === name).map((p) => ({ partitionIndex: p.partition, timestamp })),
-      }));
+      const topics = byTopic(tps, (p) => ({ partitionIndex: p.partition, timestamp }));
       const answer = await (await this.on(broker)).request<ListOffsetsResponse>(ListOffsets, 1, { replicaId: -1, topics });
       for (const t of answer.topics) {
         for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) out.set(keyOf({ topic: t.name, partition: p.partitionIndex }), p.offset);

@@ -7,8 +7,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { noteState, offsetRows, type GroupMember } from '../../src/commands/consumer-groups-describe.js';
+import { topicPartitionKey } from '../../src/kafka/consumer-protocol.js';
+import type { CommittedOffset } from '../../src/kafka/group-admin.js';
 
-const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+const key = (topic: string, partition: number): string => topicPartitionKey({ topic, partition });
+const offset = (topic: string, partition: number, at: bigint): [string, CommittedOffset] => [key(topic, partition), { tp: { topic, partition }, offset: at }];
 const member = (id: string, partitions: number[]): GroupMember => ({
   consumerId: id, groupInstanceId: null, host: '/127.0.0.1', clientId: 'app', assignment: partitions.map((partition) => ({ topic: 't', partition })),
 });
@@ -17,7 +20,7 @@ test('rows: biggest member first, then unassigned committed partitions', () => {
   const rows = offsetRows({
     group: 'g',
     members: [member('small', [2]), member('big', [0, 1]), member('idle', [])],
-    committed: new Map([[key('t', 0), 3n], [key('t', 2), 1n], [key('u', 0), 7n]]),
+    committed: new Map([offset('t', 0, 3n), offset('t', 2, 1n), offset('u', 0, 7n)]),
     logEnd: new Map([[key('t', 0), 5n], [key('t', 1), 4n], [key('t', 2), 1n], [key('u', 0), 9n]]),
   });
   assert.deepEqual(rows.map((r) => [r.topic, r.partition, r.currentOffset, r.logEndOffset, r.lag, r.consumerId]), [
@@ -30,7 +33,7 @@ test('rows: biggest member first, then unassigned committed partitions', () => {
 
 test('an empty group with no offsets has no rows; a missing log end leaves lag unknown', () => {
   assert.deepEqual(offsetRows({ group: 'g', members: [], committed: new Map(), logEnd: new Map() }), []);
-  const [row] = offsetRows({ group: 'g', members: [], committed: new Map([[key('t', 0), 3n]]), logEnd: new Map() });
+  const [row] = offsetRows({ group: 'g', members: [], committed: new Map([offset('t', 0, 3n)]), logEnd: new Map() });
   assert.deepEqual([row!.currentOffset, row!.logEndOffset, row!.lag], [3n, undefined, undefined]);
 });
 

@@ -126,6 +126,11 @@ export class PartitionLog {
     return log;
   }
 
+  /** Whether the log serves requests: not closing, closed or destroyed (a failed log is still open and throws StorageFailure). */
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
   /** The first offset still in the log: the oldest segment's base offset. */
   get logStartOffset(): bigint {
     return this.segments[0]!.baseOffset;

@@ -1,6 +1,9 @@
-import type { CompactionResult } from '@sluice/storage';
+import type { CompactionResult, PartitionLog } from '@sluice/storage';
 import type { Logger } from '../logger.js';
 import type { Partition } from './partition.js';
+
+/** What the cleaner uses of a hosted partition replica. */
+export type CleanablePartition = Pick<Partition, 'topicName' | 'index' | 'highWatermark'> & { log: Pick<PartitionLog, 'compact' | 'isOpen'> };
 
 /** A topic's compaction settings, or null when its cleanup.policy does not include compact. */
 export interface CompactionPolicy {
@@ -11,7 +14,7 @@ export interface CompactionPolicy {
 /** What the cleaner needs from the broker around it. */
 export interface LogCleanerDeps {
   /** The partition replicas hosted here now. */
-  partitions(): Partition[];
+  partitions(): CleanablePartition[];
   /** The effective compaction settings of a topic (its overrides over the broker defaults), or null. */
   policyFor(topicName: string): CompactionPolicy | null;
   /** log.cleaner.backoff.ms: the pause between two passes over the logs. */
@@ -70,7 +73,7 @@ export class LogCleaner {
     }
   }
 
-  private async clean(partition: Partition, policy: CompactionPolicy): Promise<void> {
+  private async clean(partition: CleanablePartition, policy: CompactionPolicy): Promise<void> {
     const where = { topic: partition.topicName, partition: partition.index };
     try {
       const result = await partition.log.compact({ upToOffset: partition.highWatermark, nowMs: this.deps.now(), ...policy });

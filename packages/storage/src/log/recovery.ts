@@ -80,7 +80,7 @@ function listSegments(ctx: RecoveryContext): bigint[] {
     const entry = classifyDirEntry(name);
     if (entry.kind === 'leftover') {
       ctx.logger.info({ file: name }, 'deleting leftover file');
-      unlinkSync(join(ctx.dir, name));
+      unlinkLeftover(join(ctx.dir, name));
     } else if (entry.kind === 'segment-file') {
       if (entry.ext === 'log') logs.add(entry.baseOffset);
       else indexes.push({ name, baseOffset: entry.baseOffset });
@@ -94,6 +94,18 @@ function listSegments(ctx: RecoveryContext): bigint[] {
     unlinkSync(join(ctx.dir, index.name));
   }
   return [...logs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Deletes a leftover file; one already gone is fine (an unlink issued before a crash, or by a
+ * previous owner of the directory, may land after the listing).
+ */
+function unlinkLeftover(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 /** Opens every segment, recovering or rebuilding as the rules in `recoverLog` say. */

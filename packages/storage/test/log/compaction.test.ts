@@ -188,6 +188,58 @@ describe('PartitionLog.compact', () => {
   });
 });
 
+describe('PartitionLog.compact with a log that changes or a small map', () => {
+  for (const change of ['truncation', 'retention', 'close'] as const) {
+    it(`aborts and discards its output on ${change} during the run`, async () => {
+      tmp.log = openLog(tmp.path, { config: { ...CONFIG, retentionBytes: 2000 } });
+      fiveKeys(tmp.log);
+      const before = contents(tmp.log);
+      // The run reads its first segment synchronously, then yields: the change lands there.
+      const run = compact(tmp.log);
+      if (change === 'truncation') tmp.log.truncateTo(58n);
+      if (change === 'retention') assert.ok(tmp.log.enforceRetention({ highWatermark: 60n }) > 0);
+      if (change === 'close') await tmp.log.close();
+      const result = await run;
+      assert.deepEqual({ ran: result.ran, aborted: result.aborted, rewritten: result.segmentsRewritten }, { ran: true, aborted: true, rewritten: 0 });
+      assert.deepEqual(readdirSync(partitionDir(tmp.path)).filter((n) => /\.(cleaned|swap)$|cleaner-swap/.test(n)), []);
+      if (change === 'close') tmp.log = openLog(tmp.path, { config: CONFIG });
+      const start = tmp.log.logStartOffset;
+      const expected = before.filter(([o]) => o >= start && (change !== 'truncation' || o < 58n));
+      assert.deepEqual(contents(tmp.log), expected);
+    });
+  }
+
+  it('ends the cleanable range where the offset map fills', async () => {
+    tmp.log = openLog(tmp.path, { config: CONFIG });
+    produce(tmp.log, Array.from({ length: 40 }, (_, i): Entry => [`u${i}`, `${i}`]));
+    const before = contents(tmp.log);
+    const full = await compact(tmp.log, { offsetMapKeysMax: 2 });
+    assert.deepEqual({ ran: full.ran, aborted: full.aborted }, { ran: true, aborted: true }, 'the first segment alone does not fit');
+    const partial = await compact(tmp.log, { offsetMapKeysMax: 12 });
+    assert.equal(partial.aborted, false);
+    assert.ok(partial.cleanableEndOffset > 0n && partial.cleanableEndOffset <= 12n, `cleanable end ${partial.cleanableEndOffset}`);
+    assert.equal(tmp.log.cleanedUpTo, partial.cleanableEndOffset);
+    assert.deepEqual(contents(tmp.log), before);
+  });
+
+  it('replicates to a follower that fetches across the gaps, byte for byte', async () => {
+    tmp.log = openLog(tmp.path, { config: CONFIG });
+    fiveKeys(tmp.log);
+    await compact(tmp.log);
+    const follower = openLog(`${tmp.path}/follower`, { config: CONFIG });
+    try {
+      follower.appendAsFollower(Buffer.concat(tmp.log.read(0n, { maxBytes: 1, minOneBatch: true }).chunks));
+      while (follower.logEndOffset < tmp.log.logEndOffset) {
+        follower.appendAsFollower(Buffer.concat(tmp.log.read(follower.logEndOffset, { maxBytes: 300, minOneBatch: true }).chunks));
+      }
+      assert.deepEqual(Buffer.concat(readAll(follower)), Buffer.concat(readAll(tmp.log)));
+      assert.equal(follower.logEndOffset, 60n);
+    } finally {
+      await follower.close();
+    }
+  });
+});
+
 describe('PartitionLog.compact after a crash', () => {
   // The run rewrites six segments into two: 18 renames of old files to `.deleted`, then 6 of `.swap` files into place.
   const steps: (CompactionStep | number)[] = ['cleaned-written', 'swap-renamed', 'manifest-written', ...Array.from({ length: 24 }, (_, i) => i + 1), 'swapped-in'];

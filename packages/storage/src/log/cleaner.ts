@@ -4,7 +4,7 @@ import type { LogConfig, StorageLogger } from '../config.js';
 import { OFFSET_INDEX_ENTRY_BYTES } from '../segment/offset-index.js';
 import { Segment, syncDir } from '../segment/segment.js';
 import { removeSwapManifest, writeSwapManifest, type CleanerCheckpoint } from './cleaner-files.js';
-import { countCleanable, filterBatch, forEachStoredBatch, groupSegments, OffsetMap } from './compaction.js';
+import { countCleanable, decideBatch, filterBatch, forEachStoredBatch, groupSegments, OffsetMap } from './compaction.js';
 
 /** What `PartitionLog.compact` is asked to do. */
 export interface CompactOptions {
@@ -64,6 +64,8 @@ export interface CleanerContext {
   saveCheckpoint(checkpoint: CleanerCheckpoint): Promise<void>;
   /** Crash tests: drop the log object as a crash would. */
   abandon(): void;
+  /** Stops the log after a disk error past the commit point (files and memory may disagree); returns what to throw. */
+  fail(err: unknown): Error;
 }
 
 /** Thrown inside a run to unwind it; never escapes `compactLog`. */
@@ -148,11 +150,10 @@ async function buildOffsetMap(ctx: CleanerContext, map: OffsetMap, count: number
   for (let i = 0; i < count; i++) {
     if (ctx.segments[i + 1]!.baseOffset <= ctx.checkpoint.cleanedUpTo) continue;
     let full = false;
-    forEachStoredBatch(ctx.segments[i]!, (batch) => {
+    await forEachStoredBatch(ctx.segments[i]!, (batch) => {
       full ||= !map.addBatch(batch);
-    });
+    }, () => pause(ctx));
     if (full) return i;
-    await pause(ctx);
   }
   return count;
 }
@@ -167,36 +168,56 @@ async function writeGroups(ctx: CleanerContext, run: { map: OffsetMap; count: nu
   const filterCtx = { map: run.map, nowMs: run.opts.nowMs, deleteRetentionMs: run.opts.deleteRetentionMs };
   let tombstoneTimestampMin = -1n;
   let first = 0;
+  const keptTombstone = (batch: Buffer): void => {
+    const ts = batch.readBigInt64BE(BATCH.MAX_TIMESTAMP);
+    if (tombstoneTimestampMin < 0n || ts < tombstoneTimestampMin) tombstoneTimestampMin = ts;
+  };
   for (const size of groupSegments(ctx.segments, run.count, limits)) {
     const old = ctx.segments.slice(first, first + size);
+    const bytesBefore = old.reduce((n, s) => n + s.sizeBytes, 0);
+    result.bytesBefore += bytesBefore;
+    first += size;
+    // A lone segment that loses nothing is not rewritten: a first pass decides, without writing.
+    if (size === 1 && !(await loses(ctx, old[0]!, { filterCtx, keptTombstone }))) {
+      outputs.push({ old, output: null, changed: false });
+      result.bytesAfter += bytesBefore;
+      continue;
+    }
     const output = Segment.create(ctx.dir, old[0]!.baseOffset, ctx.config, '.cleaned');
-    const group: GroupOutput = { old, output, changed: size > 1 };
+    const group: GroupOutput = { old, output, changed: true };
     outputs.push(group);
     for (const segment of old) {
-      result.bytesBefore += segment.sizeBytes;
-      forEachStoredBatch(segment, (batch) => {
+      await forEachStoredBatch(segment, (batch) => {
         const filtered = filterBatch(batch, filterCtx);
         result.recordsRemoved += filtered.recordsRemoved;
         result.tombstonesRemoved += filtered.tombstonesRemoved;
-        if (filtered.recordsRemoved > 0) group.changed = true;
-        if (filtered.keepsTombstone) {
-          const ts = batch.readBigInt64BE(BATCH.MAX_TIMESTAMP);
-          if (tombstoneTimestampMin < 0n || ts < tombstoneTimestampMin) tombstoneTimestampMin = ts;
-        }
+        if (filtered.keepsTombstone) keptTombstone(batch);
         if (filtered.bytes) appendStored(output, filtered.bytes);
-      });
-      await pause(ctx);
+      }, () => pause(ctx));
     }
     output.seal();
-    result.bytesAfter += group.changed ? output.sizeBytes : old.reduce((n, s) => n + s.sizeBytes, 0);
+    result.bytesAfter += output.sizeBytes;
     // An emptied group goes without a replacement, except the first: it keeps logStartOffset.
-    if (group.changed && output.sizeBytes === 0 && first > 0) {
+    if (output.sizeBytes === 0 && first > size) {
       dropFiles(output);
       group.output = null;
     }
-    first += size;
   }
   return tombstoneTimestampMin;
+}
+
+/** Whether filtering would remove anything from `segment`; reports the batches that keep a tombstone when it would not. */
+async function loses(ctx: CleanerContext, segment: Segment, opts: { filterCtx: Parameters<typeof decideBatch>[1]; keptTombstone: (batch: Buffer) => void }): Promise<boolean> {
+  let removes = false;
+  const tombstones: Buffer[] = [];
+  await forEachStoredBatch(segment, (batch) => {
+    if (removes) return;
+    const decision = decideBatch(batch, opts.filterCtx);
+    removes = decision.recordsRemoved > 0;
+    if (decision.keepsTombstone) tombstones.push(Buffer.from(batch.subarray(0, BATCH.HEADER_BYTES)));
+  }, () => pause(ctx));
+  if (!removes) for (const header of tombstones) opts.keptTombstone(header);
+  return removes;
 }
 
 /** Appends one stored batch (offsets already set) to an output segment and indexes it. */
@@ -243,8 +264,12 @@ async function swapIn(ctx: CleanerContext, outputs: GroupOutput[], crashAfter: C
   for (const segment of written) segment.renameFiles(ctx.dir, '', countRename);
   ctx.commit(outputs.reduce((n, g) => n + g.old.length, 0), outputs.flatMap((g) => (g.changed ? (g.output ? [g.output] : []) : g.old)));
   stopAfter('swapped-in');
-  await syncDir(ctx.dir);
-  removeSwapManifest(ctx.dir);
+  try {
+    await syncDir(ctx.dir);
+    removeSwapManifest(ctx.dir);
+  } catch (err) {
+    throw ctx.fail(err);
+  }
 }
 
 /** Removes every output not swapped in (after an abort, or for unchanged groups). */

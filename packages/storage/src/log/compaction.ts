@@ -84,8 +84,10 @@ function indexEntries(segment: Segment): number {
 /**
  * Calls `visit` with each stored batch of `segment`, in order, as a view of a read window of at
  * most 1 MiB (or exactly one batch when it is larger). The view is only valid during the call.
+ * After each window it awaits `between`, which yields to the event loop and may throw to stop
+ * (the segment may be gone by then: `between` must check that before the next read).
  */
-export function forEachStoredBatch(segment: Segment, visit: (batch: Buffer) => void): void {
+export async function forEachStoredBatch(segment: Segment, visit: (batch: Buffer) => void, between: () => Promise<void>): Promise<void> {
   let window = Buffer.allocUnsafe(Math.min(READ_WINDOW_BYTES, Math.max(segment.sizeBytes, BATCH.HEADER_BYTES)));
   for (let position = 0; position < segment.sizeBytes; ) {
     const want = Math.min(window.length, segment.sizeBytes - position);
@@ -100,6 +102,7 @@ export function forEachStoredBatch(segment: Segment, visit: (batch: Buffer) => v
     }
     if (at === 0) window = Buffer.allocUnsafe(window.readInt32BE(BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD);
     position += at;
+    await between();
   }
 }
 
@@ -146,26 +149,27 @@ export class OffsetMap {
   }
 }
 
-/** What became of one stored batch. */
-export interface FilteredBatch {
-  /** The bytes to write: the original batch, a rewritten one, or null when no record is left. */
-  bytes: Buffer | null;
+/** What filtering would remove from one stored batch, before any re-encoding. */
+interface BatchDecision {
+  /** The decoded batch, null for one the cleaner does not rewrite. */
+  decoded: DecodedBatch | null;
+  kept: DecodedRecord[];
   recordsRemoved: number;
   tombstonesRemoved: number;
-  /** Whether a tombstone stays in `bytes` (it will expire later: the next run must look). */
+  /** Whether a tombstone stays (it will expire later: the next run must look). */
   keepsTombstone: boolean;
 }
 
+const UNTOUCHED: BatchDecision = Object.freeze({ decoded: null, kept: [], recordsRemoved: 0, tombstonesRemoved: 0, keepsTombstone: false }) as BatchDecision;
+
 /**
- * Filters one stored batch: a record goes when a later record has its key, or when it is a
- * tombstone (null value) whose batch max timestamp is more than deleteRetentionMs old. Batches
- * the cleaner does not rewrite (other codecs, transactional, control) come back untouched, as do
- * batches that lose nothing. A rewritten batch keeps its base offset, lastOffsetDelta (so
- * offsets and the log end offset are preserved), max timestamp, leader epoch, producer fields
- * and codec, with a new CRC-32C.
+ * Decides which records of one stored batch stay: a record goes when a later record has its key,
+ * or when it is a tombstone (null value) whose batch max timestamp is more than
+ * deleteRetentionMs old. Batches the cleaner does not rewrite (other codecs, transactional,
+ * control) keep everything.
  */
-export function filterBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number; deleteRetentionMs: number }): FilteredBatch {
-  if (!isRewritable(batch)) return { bytes: batch, recordsRemoved: 0, tombstonesRemoved: 0, keepsTombstone: false };
+export function decideBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number; deleteRetentionMs: number }): BatchDecision {
+  if (!isRewritable(batch)) return UNTOUCHED;
   const decoded = decodeOne(batch);
   const tombstonesExpire = ctx.nowMs - Number(decoded.maxTimestamp) > ctx.deleteRetentionMs;
   const kept: DecodedRecord[] = [];
@@ -178,11 +182,26 @@ export function filterBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number;
     }
     kept.push(record);
   }
-  const recordsRemoved = decoded.records.length - kept.length;
   const keepsTombstone = kept.some((r) => r.value === null && r.key !== null);
-  if (recordsRemoved === 0) return { bytes: batch, recordsRemoved, tombstonesRemoved, keepsTombstone };
-  if (kept.length === 0) return { bytes: null, recordsRemoved, tombstonesRemoved, keepsTombstone };
-  return { bytes: reencode(decoded, kept), recordsRemoved, tombstonesRemoved, keepsTombstone };
+  return { decoded, kept, recordsRemoved: decoded.records.length - kept.length, tombstonesRemoved, keepsTombstone };
+}
+
+/** What became of one stored batch. */
+export interface FilteredBatch extends Omit<BatchDecision, 'decoded' | 'kept'> {
+  /** The bytes to write: the original batch, a rewritten one, or null when no record is left. */
+  bytes: Buffer | null;
+}
+
+/**
+ * Filters one stored batch as `decideBatch` says. Batches the cleaner does not rewrite come back
+ * untouched, as do batches that lose nothing. A rewritten batch keeps its base offset,
+ * lastOffsetDelta (so offsets and the log end offset are preserved), max timestamp, leader epoch,
+ * producer fields and codec, with a new CRC-32C.
+ */
+export function filterBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number; deleteRetentionMs: number }): FilteredBatch {
+  const { decoded, kept, recordsRemoved, tombstonesRemoved, keepsTombstone } = decideBatch(batch, ctx);
+  const bytes = recordsRemoved === 0 || !decoded ? batch : kept.length === 0 ? null : reencode(decoded, kept);
+  return { bytes, recordsRemoved, tombstonesRemoved, keepsTombstone };
 }
 
 function decodeOne(batch: Buffer): DecodedBatch {

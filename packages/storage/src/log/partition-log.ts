@@ -362,6 +362,7 @@ export class PartitionLog {
       },
       saveCheckpoint: (checkpoint) => this.saveCleanerCheckpoint(checkpoint),
       abandon: () => this.abandon(),
+      fail: (err) => this.flusher.fail(err, 'compaction swap'),
     }, opts).catch((err: unknown) => {
       if (err instanceof InvariantError || err instanceof KafkaError) throw err;
       throw new StorageFailure(`compaction failed in ${this.dir}`, err);

@@ -309,6 +309,7 @@ export class PartitionLog {
     });
     if (epochsChanged) this.saveLeaderEpochs();
     // Offsets from here on will be written again: they are not compacted, whatever the checkpoint said.
+    // A failed write is recorded in flusher.failure, which every later operation throws.
     if (this.cleanerCheckpoint.cleanedUpTo > this.nextOffset) this.saveCleanerCheckpoint({ ...this.cleanerCheckpoint, cleanedUpTo: this.nextOffset }).catch(() => undefined);
     this.logger.info({ dir: this.dir, offset: offset.toString(), logEndOffset: this.nextOffset.toString() }, 'log truncated');
   }

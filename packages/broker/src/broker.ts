@@ -16,6 +16,7 @@ import { incrementalAlterConfigsHandler } from './handlers/incremental-alter-con
 import { listOffsetsHandler } from './handlers/list-offsets.js';
 import { metadataHandler } from './handlers/metadata.js';
 import { produceHandler } from './handlers/produce.js';
+import { LogCleaner } from './log/log-cleaner.js';
 import { PartitionRegistry } from './log/partition-registry.js';
 import type { Logger } from './logger.js';
 import type { ClusterMetadata, TopicAdmin } from './metadata/cluster-metadata.js';
@@ -46,11 +47,12 @@ export interface BrokerOptions {
 /**
  * The Kafka-facing side of a node: hosts the partition replicas the metadata assigns to it
  * (opening and recovering their logs, deleting those of deleted topics), serves the Kafka protocol
- * on its listener, and runs retention and time-based flushing in the background.
+ * on its listener, and runs retention, compaction and time-based flushing in the background.
  */
 export class Broker {
   private readonly partitions: PartitionRegistry;
   private readonly groups: GroupCoordinator;
+  private readonly cleaner: LogCleaner;
   private readonly server: KafkaServer;
   private readonly replicationServer = new RpcServer();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -71,6 +73,13 @@ export class Broker {
       brokerProblem: (brokerId, brokerEpoch) => metadata.brokerProblem(brokerId, brokerEpoch),
       logger,
     }));
+    this.cleaner = new LogCleaner({
+      partitions: () => this.partitions.all(),
+      policyFor: (topicName) => this.partitions.compactionPolicyFor(topicName),
+      backoffMs: config.logCleanerBackoffMs,
+      now: () => Date.now(),
+      logger: logger.child({ component: 'cleaner' }),
+    });
     this.groups = new GroupCoordinator({ config, logger: logger.child({ component: 'groups' }), metadata, partitions: this.partitions, admin, now: () => Date.now() });
     const services: BrokerServices = { config, metadata, partitions: this.partitions, admin, logger, groups: this.groups };
     const router = new RequestRouter(logger);
@@ -137,6 +146,7 @@ export class Broker {
       this.partitions.checkpointHighWatermarks().catch((err: unknown) => this.fail(err, 'high watermark checkpoint failed'));
     }, config.replicaHighWatermarkCheckpointIntervalMs));
     for (const timer of this.timers) timer.unref();
+    this.cleaner.start();
   }
 
   /** A failed fsync or log operation means we no longer know what is on disk: stop the node (STYLE §5). */
@@ -153,7 +163,10 @@ export class Broker {
     this.groups.stop();
     await this.server.close();
     await this.replicationServer.shutdown();
+    const cleaning = this.cleaner.stop();
+    // Closing the logs aborts a compaction in progress (it discards its output), so this cannot wait long.
     await this.partitions.closeAll();
+    await cleaning;
     this.options.logger.info('broker stopped');
   }
 }

@@ -60,11 +60,11 @@ export class StorageFailure extends KafkaError {
 
 /**
  * Why `appendAsFollower` refused batches: a batch that is not whole and valid (a BatchProblem,
- * CRC included), a first base offset other than logEndOffset, a batch that does not start right
- * after the previous one, a batch without a leader epoch, or a leader epoch below the log's latest
+ * CRC included), a first base offset below logEndOffset, a batch that starts at or below the
+ * previous one's last offset (gaps are fine: compaction leaves them), a batch without a leader epoch, or a leader epoch below the log's latest
  * or the previous batch's (the follower must truncate to the divergence point first, KIP-101).
  */
-export type FollowerAppendProblem = BatchProblem | 'unexpected-base-offset' | 'non-contiguous-offsets' | 'missing-leader-epoch' | 'leader-epoch-goes-back';
+export type FollowerAppendProblem = BatchProblem | 'unexpected-base-offset' | 'overlapping-offsets' | 'missing-leader-epoch' | 'leader-epoch-goes-back';
 
 const BATCH_PROBLEMS: ReadonlySet<FollowerAppendProblem> = new Set(['truncated', 'bad-length', 'bad-magic', 'bad-crc']);
 

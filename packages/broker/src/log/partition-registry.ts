@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PartitionLog, readPartitionTopicId, type LogConfig } from '@sluice/storage';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { hasCleanupPolicy, topicConfigNumber } from '../config/topic-config.js';
+import type { CompactionPolicy } from './log-cleaner.js';
 import type { Logger } from '../logger.js';
 import type { ClusterMetadata, TopicMetadata } from '../metadata/cluster-metadata.js';
 import { ReplicaFetcher, type FetcherContext } from '../replica/replica-fetcher.js';
@@ -29,6 +30,8 @@ export class PartitionRegistry {
   private readonly byId = new Map<string, Partition>();
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private reconciling: Promise<void> = Promise.resolve();
+  /** The metadata of the last reconcile: where topic configs come from. */
+  private metadata: ClusterMetadata | null = null;
 
   constructor(private readonly broker: BrokerConfig, private readonly logger: Logger, private readonly replication: ReplicationDeps) {}
 
@@ -52,6 +55,7 @@ export class PartitionRegistry {
   }
 
   private async reconcileNow(metadata: ClusterMetadata): Promise<void> {
+    this.metadata = metadata;
     const wanted = new Map<string, TopicMetadata>();
     for (const topic of metadata.topics()) wanted.set(topic.name, topic);
     for (const [name, partitions] of [...this.byTopic]) {
@@ -175,6 +179,16 @@ export class PartitionRegistry {
 
   private partitionDir(topicName: string, index: number): string {
     return join(this.broker.logDir, `${topicName}-${index}`);
+  }
+
+  /** A hosted topic's compaction settings (its overrides over the broker defaults), or null when its cleanup.policy has no compact. */
+  compactionPolicyFor(topicName: string): CompactionPolicy | null {
+    const configs = this.metadata?.topic(topicName)?.configs;
+    if (!configs || !hasCleanupPolicy(this.broker, configs, 'compact')) return null;
+    return {
+      deleteRetentionMs: topicConfigNumber(this.broker, configs, 'delete.retention.ms'),
+      minCompactionLagMs: topicConfigNumber(this.broker, configs, 'min.compaction.lag.ms'),
+    };
   }
 
   /** Storage settings for a topic: its overrides over the broker defaults. */

@@ -57,6 +57,10 @@ export function stampAndIndex(batches: Buffer, segment: Segment, opts: { baseOff
 
 /** What a follower append needs to know about batches fetched from the leader. */
 export interface FollowerBatchesSummary extends BatchesSummary {
+  /** Base offset of the first batch: logEndOffset, or above it after offsets the leader compacted away. */
+  firstOffset: bigint;
+  /** Last offset of the last batch. */
+  lastOffset: bigint;
   /** Where each epoch newer than the log's latest starts: the epoch and the base offset of its first batch. */
   epochStarts: EpochEntry[];
   /** The leader epoch of the last batch. */
@@ -66,22 +70,24 @@ export interface FollowerBatchesSummary extends BatchesSummary {
 /**
  * Checks batches fetched from the leader before a follower appends them as they are: each one
  * whole and valid (length bound, magic 2, CRC-32C: the bytes crossed the network), the first
- * starting at `logEndOffset` and each next one right after the previous, and leader epochs
- * stamped and never going back. Throws InvalidFollowerAppend at the first violation.
+ * starting at or after `logEndOffset` and each next one after the previous one's last offset
+ * (gaps are allowed: a compacted leader has removed batches, Kafka's follower accepts them too),
+ * and leader epochs stamped and never going back. Throws InvalidFollowerAppend at the first
+ * violation.
  */
 export function summarizeFollowerBatches(batches: Buffer, log: { logEndOffset: bigint; latestEpoch: number; batchBytesMax: number }): FollowerBatchesSummary {
   invariant(batches.length > 0, 'follower append of 0 bytes');
-  const summary: FollowerBatchesSummary = { batchCount: 0, offsetCount: 0, maxTimestamp: -1n, epochStarts: [], lastEpoch: log.latestEpoch };
-  let expected = log.logEndOffset;
+  const summary: FollowerBatchesSummary = { batchCount: 0, offsetCount: 0, maxTimestamp: -1n, firstOffset: -1n, lastOffset: -1n, epochStarts: [], lastEpoch: log.latestEpoch };
+  let minBase = log.logEndOffset;
   for (let at = 0; at < batches.length; ) {
     const size = checkBatch(batches, at, log.batchBytesMax);
     if (typeof size === 'string') throw new InvalidFollowerAppend(size, at, `batch at byte ${at} is ${size}`);
     const baseOffset = batches.readBigInt64BE(at + BATCH.BASE_OFFSET);
     const lastOffsetDelta = batches.readInt32BE(at + BATCH.LAST_OFFSET_DELTA);
     const epoch = batches.readInt32BE(at + BATCH.PARTITION_LEADER_EPOCH);
-    if (baseOffset !== expected || lastOffsetDelta < 0) {
-      const problem = at === 0 ? 'unexpected-base-offset' : 'non-contiguous-offsets';
-      throw new InvalidFollowerAppend(problem, at, `batch at byte ${at} has base offset ${baseOffset} and last offset delta ${lastOffsetDelta}, expected base offset ${expected}`);
+    if (baseOffset < minBase || lastOffsetDelta < 0) {
+      const problem = at === 0 ? 'unexpected-base-offset' : 'overlapping-offsets';
+      throw new InvalidFollowerAppend(problem, at, `batch at byte ${at} has base offset ${baseOffset} and last offset delta ${lastOffsetDelta}, expected a base offset of at least ${minBase}`);
     }
     if (epoch < 0) throw new InvalidFollowerAppend('missing-leader-epoch', at, `batch at offset ${baseOffset} has leader epoch ${epoch}`);
     if (epoch < summary.lastEpoch) throw new InvalidFollowerAppend('leader-epoch-goes-back', at, `batch at offset ${baseOffset} has leader epoch ${epoch} after ${summary.lastEpoch}`);
@@ -89,9 +95,11 @@ export function summarizeFollowerBatches(batches: Buffer, log: { logEndOffset: b
     summary.lastEpoch = epoch;
     const ts = batches.readBigInt64BE(at + BATCH.MAX_TIMESTAMP);
     if (ts > summary.maxTimestamp) summary.maxTimestamp = ts;
+    if (summary.batchCount === 0) summary.firstOffset = baseOffset;
     summary.batchCount++;
     summary.offsetCount += lastOffsetDelta + 1;
-    expected = baseOffset + BigInt(lastOffsetDelta) + 1n;
+    summary.lastOffset = baseOffset + BigInt(lastOffsetDelta);
+    minBase = summary.lastOffset + 1n;
     at += size;
   }
   return summary;

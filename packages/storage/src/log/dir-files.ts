@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StorageLogger } from '../config.js';
+import { CLEANER_CHECKPOINT_FILE, CLEANER_SWAP_FILE } from './cleaner-files.js';
 import { HIGH_WATERMARK_FILE } from './high-watermark-checkpoint.js';
 import { LEADER_EPOCH_CHECKPOINT_FILE } from './leader-epoch-checkpoint.js';
 
@@ -18,10 +19,11 @@ export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
 export const RECOVERY_POINT_FILE = 'recovery-point';
 
 /**
- * The names above and the two checkpoints (leader-epoch-checkpoint.ts, high-watermark-checkpoint.ts);
+ * The names above, the two checkpoints (leader-epoch-checkpoint.ts, high-watermark-checkpoint.ts)
+ * and the cleaner's files (cleaner-files.ts);
  * any other file not belonging to a segment is reported and left alone.
  */
-export const KNOWN_FILES: ReadonlySet<string> = new Set([PARTITION_METADATA_FILE, CLEAN_SHUTDOWN_FILE, RECOVERY_POINT_FILE, LEADER_EPOCH_CHECKPOINT_FILE, HIGH_WATERMARK_FILE]);
+export const KNOWN_FILES: ReadonlySet<string> = new Set([PARTITION_METADATA_FILE, CLEAN_SHUTDOWN_FILE, RECOVERY_POINT_FILE, LEADER_EPOCH_CHECKPOINT_FILE, HIGH_WATERMARK_FILE, CLEANER_CHECKPOINT_FILE, CLEANER_SWAP_FILE]);
 
 /** What the clean-shutdown marker vouches for: the active segment's base offset and size at close. */
 export interface CleanShutdown {

@@ -3,8 +3,10 @@ import { rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH, KafkaError } from '@sluice/protocol';
 import { SEGMENT_BYTES_LIMIT, SILENT_LOGGER, validateLogConfig, type LogConfig, type StorageLogger } from '../config.js';
-import { InconsistentTopicId, invariant, InvariantError, OffsetOutOfRange } from '../errors.js';
+import { InconsistentTopicId, invariant, InvariantError, OffsetOutOfRange, StorageFailure } from '../errors.js';
 import { RELATIVE_OFFSET_MAX, Segment } from '../segment/segment.js';
+import { compactLog, type CompactionResult, type CompactOptions } from './cleaner.js';
+import { readCleanerCheckpoint, writeCleanerCheckpoint, type CleanerCheckpoint } from './cleaner-files.js';
 import { indexAsStored, stampAndIndex, summarizeBatches, summarizeFollowerBatches, type BatchesSummary } from './append.js';
 import { PARTITION_METADATA_FILE, readPartitionTopicId, writeCleanShutdown, writePartitionMetadata } from './dir-files.js';
 import { Flusher } from './flusher.js';
@@ -73,6 +75,12 @@ export class PartitionLog {
   private epochsSavePending = false;
   /** The last high watermark checkpointed (null: no file) and its write. */
   private highWatermark: { value: bigint | null; written: Promise<void> };
+  /** How far compaction got (cleaner-files.ts). Invariant: cleanedUpTo <= logEndOffset. */
+  private cleanerCheckpoint: CleanerCheckpoint;
+  /** Bumped whenever segments below the active one may change (truncation, retention): a compaction run planned before must abort. */
+  private structureVersion = 0;
+  /** The compaction run in progress, if any: at most one at a time. */
+  private compaction: Promise<unknown> | null = null;
 
   private constructor(
     private readonly dir: string,
@@ -88,6 +96,8 @@ export class PartitionLog {
     this.epochs = opened.epochs;
     this.lastEpoch = opened.lastBatchEpoch;
     this.highWatermark = { value: opened.highWatermark, written: Promise.resolve() };
+    const checkpoint = readCleanerCheckpoint(dir, logger);
+    this.cleanerCheckpoint = checkpoint.cleanedUpTo > logEndOffset ? { ...checkpoint, cleanedUpTo: logEndOffset } : checkpoint;
   }
 
   /**
@@ -114,6 +124,11 @@ export class PartitionLog {
     if (epochs.changed) log.saveLeaderEpochs();
     logger.info({ dir: opts.dir, logStartOffset: log.logStartOffset.toString(), logEndOffset: log.logEndOffset.toString(), segments: recovered.segments.length }, 'partition log opened');
     return log;
+  }
+
+  /** Whether the log serves requests: not closing, closed or destroyed (a failed log is still open and throws StorageFailure). */
+  get isOpen(): boolean {
+    return this.state === 'open';
   }
 
   /** The first offset still in the log: the oldest segment's base offset. */
@@ -188,7 +203,7 @@ export class PartitionLog {
     const lastOffset = baseOffset + BigInt(summary.offsetCount - 1);
     const epochStarts = [{ epoch: opts.leaderEpoch, startOffset: baseOffset }];
     const index = (segment: Segment): void => stampAndIndex(batches, segment, { baseOffset, leaderEpoch: opts.leaderEpoch });
-    this.writeBatches(batches, summary, { lastOffset, lastEpoch: opts.leaderEpoch, epochStarts, index });
+    this.writeBatches(batches, summary, { firstOffset: baseOffset, lastOffset, lastEpoch: opts.leaderEpoch, epochStarts, index });
     return { baseOffset, lastOffset, maxTimestamp: summary.maxTimestamp };
   }
 
@@ -196,7 +211,8 @@ export class PartitionLog {
    * Appends batches fetched from the leader exactly as the leader stored them: base offsets and
    * partition leader epochs are already set and never rewritten. Checks first, writing nothing on
    * failure (InvalidFollowerAppend): every batch whole and valid, CRC included; the first starting
-   * at logEndOffset and each next one right after the previous; leader epochs stamped and not
+   * at or after logEndOffset and each next one after the previous (offsets a compacted leader
+   * removed leave gaps, and logEndOffset becomes the last batch's last offset + 1); leader epochs stamped and not
    * below the latest (a diverging follower truncates first, KIP-101). Each batch whose epoch is
    * newer than the latest is recorded as that epoch's start. Rolls, indexes, flushes and fails like
    * `append`, and returns the same shape.
@@ -205,11 +221,10 @@ export class PartitionLog {
     this.assertUsable();
     const log = { logEndOffset: this.nextOffset, latestEpoch: this.epochs.latestEpoch, batchBytesMax: this.config.batchBytesMax };
     const summary = summarizeFollowerBatches(batches, log);
-    const baseOffset = this.nextOffset;
-    const lastOffset = baseOffset + BigInt(summary.offsetCount - 1);
+    const { firstOffset, lastOffset } = summary;
     const index = (segment: Segment): void => indexAsStored(batches, segment);
-    this.writeBatches(batches, summary, { lastOffset, lastEpoch: summary.lastEpoch, epochStarts: summary.epochStarts, index });
-    return { baseOffset, lastOffset, maxTimestamp: summary.maxTimestamp };
+    this.writeBatches(batches, summary, { firstOffset, lastOffset, lastEpoch: summary.lastEpoch, epochStarts: summary.epochStarts, index });
+    return { baseOffset: firstOffset, lastOffset, maxTimestamp: summary.maxTimestamp };
   }
 
   /**
@@ -288,10 +303,14 @@ export class PartitionLog {
         prepareForAppends(this.active, this.clock());
       }
       this.flusher.afterTruncate(this.active.baseOffset);
+      this.structureVersion++;
       this.lastEpoch = lastBatchOf(this.segments)?.partitionLeaderEpoch ?? UNDEFINED_EPOCH;
       return full ? this.epochs.clear() : this.epochs.truncateFromEnd(this.nextOffset);
     });
     if (epochsChanged) this.saveLeaderEpochs();
+    // Offsets from here on will be written again: they are not compacted, whatever the checkpoint said.
+    // A failed write is recorded in flusher.failure, which every later operation throws.
+    if (this.cleanerCheckpoint.cleanedUpTo > this.nextOffset) this.saveCleanerCheckpoint({ ...this.cleanerCheckpoint, cleanedUpTo: this.nextOffset }).catch(() => undefined);
     this.logger.info({ dir: this.dir, offset: offset.toString(), logEndOffset: this.nextOffset.toString() }, 'log truncated');
   }
 
@@ -323,12 +342,50 @@ export class PartitionLog {
   }
 
   /**
+   * Compacts the closed segments below `opts.upToOffset` (cleanup.policy=compact): keeps the
+   * latest record per key, drops tombstones past delete.retention.ms, merges small segments, and
+   * swaps the result in crash-safely (cleaner.ts, cleaner-files.ts). Offsets never change; the
+   * active segment and the log's last batch are never touched. One run at a time (an overlapping
+   * call is a bug); a truncation, retention deletion or close during the run makes it discard its
+   * output and resolve with `aborted`. Disk errors before the swap reject with StorageFailure and
+   * leave the log as it was; at or after the swap they stop the log.
+   */
+  compact(opts: CompactOptions): Promise<CompactionResult> {
+    this.assertUsable();
+    invariant(this.compaction === null, `partition log ${this.dir}: compaction already running`);
+    const version = this.structureVersion;
+    const run = compactLog({
+      dir: this.dir, config: this.config, logger: this.logger, segments: this.segments, checkpoint: this.cleanerCheckpoint,
+      stillValid: () => this.state === 'open' && !this.flusher.failure && this.structureVersion === version,
+      commit: (count, replacement) => {
+        this.segments.splice(0, count, ...replacement);
+        this.structureVersion++;
+      },
+      saveCheckpoint: (checkpoint) => this.saveCleanerCheckpoint(checkpoint),
+      abandon: () => this.abandon(),
+      fail: (err) => this.flusher.fail(err, 'compaction swap'),
+    }, opts).catch((err: unknown) => {
+      if (err instanceof InvariantError || err instanceof KafkaError) throw err;
+      throw new StorageFailure(`compaction failed in ${this.dir}`, err);
+    });
+    this.compaction = run.finally(() => (this.compaction = null)).catch(() => undefined);
+    return run;
+  }
+
+  /** The cleaner checkpoint as the last compaction (or truncation) left it. */
+  get cleanedUpTo(): bigint {
+    return this.cleanerCheckpoint.cleanedUpTo;
+  }
+
+  /**
    * Flushes, records the active segment's max timestamp, writes the clean-shutdown marker and
-   * closes every file. A log that failed closes its files without the marker and rethrows.
+   * closes every file. A log that failed closes its files without the marker and rethrows. A
+   * compaction in progress aborts first.
    */
   async close(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'closing'; // Refuse appends from here: the marker must vouch for the final size.
+    await this.compaction;
     try {
       if (this.flusher.failure) throw this.flusher.failure;
       const active = this.active;
@@ -350,6 +407,7 @@ export class PartitionLog {
   async destroy(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closing';
+    await this.compaction;
     await this.flusher.settled();
     await Promise.all(this.segments.map((s) => s.close()));
     await unlink(join(this.dir, PARTITION_METADATA_FILE)).catch((err: NodeJS.ErrnoException) => {
@@ -379,10 +437,11 @@ export class PartitionLog {
    * leader epochs: `epochStarts` newer than the latest go into the cache, whose checkpoint is
    * rewritten in the background in order with the roll's fsync (Flusher.inOrder).
    */
-  private writeBatches(batches: Buffer, summary: BatchesSummary, opts: { lastOffset: bigint; lastEpoch: number; epochStarts: readonly EpochEntry[]; index: (segment: Segment) => void }): void {
+  private writeBatches(batches: Buffer, summary: BatchesSummary, opts: { firstOffset: bigint; lastOffset: bigint; lastEpoch: number; epochStarts: readonly EpochEntry[]; index: (segment: Segment) => void }): void {
     const nowMs = this.clock();
     const active = this.onDisk('append', () => {
-      if (this.shouldRoll(summary, { lastOffset: opts.lastOffset, sizeBytes: batches.length, nowMs })) this.roll();
+      // The new segment starts at the first appended offset (above logEndOffset after a gap), as Kafka rolls.
+      if (this.shouldRoll(summary, { lastOffset: opts.lastOffset, sizeBytes: batches.length, nowMs })) this.roll(opts.firstOffset);
       // Indexing before the write is safe: if the write fails, the log refuses everything after.
       opts.index(this.active);
       this.active.appendBytes(batches);
@@ -414,6 +473,17 @@ export class PartitionLog {
     }, 'leader epoch checkpoint');
     // A failure is recorded in flusher.failure, which every later operation throws.
     written.catch(() => undefined);
+  }
+
+  private saveCleanerCheckpoint(checkpoint: CleanerCheckpoint): Promise<void> {
+    this.cleanerCheckpoint = checkpoint;
+    return this.flusher.inOrder(() => writeCleanerCheckpoint(this.dir, checkpoint), 'cleaner checkpoint');
+  }
+
+  /** What a crash does to the object (crash tests of compaction): nothing is flushed or marked clean. */
+  private abandon(): void {
+    this.state = 'closed';
+    for (const segment of this.segments) void segment.close();
   }
 
   private get active(): Segment {
@@ -456,6 +526,7 @@ export class PartitionLog {
     const bySize = countOverSize(this.segments, { deletable: countDeletable(this.segments, highWatermark), retentionBytes: this.config.retentionBytes });
     this.deleteSegments(bySize);
     if (deleted + bySize === 0) return 0;
+    this.structureVersion++;
     if (this.epochs.truncateFromStart(this.logStartOffset)) this.saveLeaderEpochs();
     this.lastEpoch = lastBatchOf(this.segments)?.partitionLeaderEpoch ?? UNDEFINED_EPOCH;
     this.logger.info({ dir: this.dir, deleted: deleted + bySize, logStartOffset: this.logStartOffset.toString() }, 'retention deleted segments');
@@ -489,12 +560,13 @@ export class PartitionLog {
     return this.config.retentionMs >= 0 && active.sizeBytes > 0 && nowMs - largestTimestampMs(active) > this.config.retentionMs;
   }
 
-  /** Seals the active segment, starts a new one at logEndOffset and fsyncs the old one in the background. */
-  private roll(): void {
+  /** Seals the active segment, starts a new one at `baseOffset` (default logEndOffset) and fsyncs the old one in the background. */
+  private roll(baseOffset = this.nextOffset): void {
     const old = this.active;
     invariant(old.sizeBytes > 0, `roll of empty segment ${old.baseOffset}`);
+    invariant(baseOffset >= this.nextOffset, `roll to ${baseOffset} below log end offset ${this.nextOffset}`);
     old.seal();
-    const segment = Segment.create(this.dir, this.nextOffset, this.config);
+    const segment = Segment.create(this.dir, baseOffset, this.config);
     this.segments.push(segment);
     this.flusher.afterRoll(old, segment.baseOffset);
     this.logger.info({ dir: this.dir, segment: segment.baseOffset.toString() }, 'segment rolled');

@@ -4,6 +4,7 @@ import type { LogConfig, StorageLogger } from '../config.js';
 import { invariant } from '../errors.js';
 import { classifyDirEntry } from '../segment/segment-files.js';
 import { RELATIVE_OFFSET_MAX, Segment } from '../segment/segment.js';
+import { finishInterruptedSwap } from './cleaner-files.js';
 import { KNOWN_FILES, readCleanShutdown, readRecoveryPoint, removeCleanShutdown } from './dir-files.js';
 
 /** What opening a partition directory needs. */
@@ -33,18 +34,24 @@ export interface RecoveredLog {
  * Loads the segments of a partition directory, repairing what a crash can leave behind.
  *
  * Rules (Kafka LogLoader, at segment granularity):
- * - Leftovers (`.deleted`, `.tmp`) and index files without a `.log` are deleted.
+ * - A compaction swap a crash interrupted is completed if it was committed, else discarded
+ *   (cleaner-files.ts). Leftovers (`.deleted`, `.cleaned`, `.tmp`) and index files without a
+ *   `.log` are deleted.
  * - After a clean shutdown (the marker vouches for the active segment's base and size), segments
  *   are trusted; only the active segment's tail from its last offset index entry is rescanned,
  *   with CRCs, to find the log end offset.
  * - Otherwise every segment from the recovery point on, and always the last one, is scanned from
- *   its start with `checkBatch` and offset continuity; the log is cut at the first bad or partial
+ *   its start with `checkBatch` and increasing offsets (gaps allowed: compaction removes
+ *   batches); the log is cut at the first bad or partial
  *   batch and its indexes rebuilt. A cut in a segment that is not the last deletes every later
  *   segment: they were written after the bad bytes and never flushed.
  * - Any other segment whose index files are torn or disagree with the log gets its indexes rebuilt.
- * - Empty segments other than the last are deleted: they hold no offsets.
+ * - Empty segments other than the first and the last are deleted: they hold no offsets (an empty
+ *   first segment is what compaction leaves when it removed everything there, and it keeps
+ *   logStartOffset in place).
  */
 export function recoverLog(ctx: RecoveryContext): RecoveredLog {
+  finishInterruptedSwap(ctx.dir, ctx.logger);
   const baseOffsets = listSegments(ctx);
   const marker = readCleanShutdown(ctx.dir);
   removeCleanShutdown(ctx.dir);
@@ -73,7 +80,7 @@ function listSegments(ctx: RecoveryContext): bigint[] {
     const entry = classifyDirEntry(name);
     if (entry.kind === 'leftover') {
       ctx.logger.info({ file: name }, 'deleting leftover file');
-      unlinkSync(join(ctx.dir, name));
+      unlinkLeftover(join(ctx.dir, name));
     } else if (entry.kind === 'segment-file') {
       if (entry.ext === 'log') logs.add(entry.baseOffset);
       else indexes.push({ name, baseOffset: entry.baseOffset });
@@ -87,6 +94,18 @@ function listSegments(ctx: RecoveryContext): bigint[] {
     unlinkSync(join(ctx.dir, index.name));
   }
   return [...logs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Deletes a leftover file; one already gone is fine (an unlink issued before a crash, or by a
+ * previous owner of the directory, may land after the listing).
+ */
+function unlinkLeftover(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 /** Opens every segment, recovering or rebuilding as the rules in `recoverLog` say. */
@@ -109,7 +128,8 @@ function loadSegments(ctx: RecoveryContext, baseOffsets: bigint[], state: { clea
       if (problem !== null) rebuildSegment(ctx, segment, problem);
       else segment.resetDerivedState();
     }
-    if (segment.sizeBytes === 0 && !isLast) {
+    // A compacted first segment may be left empty: it keeps logStartOffset where it was.
+    if (segment.sizeBytes === 0 && !isLast && segments.length > 0) {
       ctx.logger.info({ segment: segment.baseOffset.toString() }, 'deleting empty segment');
       segment.delete(ctx.logger);
       continue;
@@ -133,7 +153,7 @@ function deleteLaterSegments(ctx: RecoveryContext, baseOffsets: bigint[]): void 
 }
 
 /**
- * Rescans a whole segment with CRC and offset-continuity checks, rebuilds both indexes from it and
+ * Rescans a whole segment with CRC checks and increasing offsets (gaps allowed), rebuilds both indexes from it and
  * cuts the log at the first bad or partial batch. Returns the offset after the last good batch.
  */
 export function rebuildSegment(ctx: RecoveryContext, segment: Segment, reason: string): { nextOffset: bigint; droppedBytes: number } {
@@ -142,7 +162,7 @@ export function rebuildSegment(ctx: RecoveryContext, segment: Segment, reason: s
   segment.resetDerivedState();
   let nextOffset = segment.baseOffset;
   let relativeTooLarge = -1;
-  const end = segment.scan({ fromPosition: 0, verifyCrc: true, expectedBaseOffset: segment.baseOffset }, (b) => {
+  const end = segment.scan({ fromPosition: 0, verifyCrc: true, minBaseOffset: segment.baseOffset }, (b) => {
     const lastOffset = b.baseOffset + BigInt(b.lastOffsetDelta);
     if (lastOffset - segment.baseOffset > BigInt(RELATIVE_OFFSET_MAX)) return (relativeTooLarge = b.position), false;
     segment.indexBatch({ relativeOffset: segment.relative(b.baseOffset), position: b.position, sizeBytes: b.sizeBytes, maxTimestamp: b.maxTimestamp });
@@ -170,7 +190,7 @@ export function rescanTail(segment: Segment, opts: { verifyCrc: boolean }): bigi
   segment.resetDerivedState();
   const last = segment.offsetIndex.lastEntry();
   let nextOffset = segment.baseOffset + BigInt(last?.relativeOffset ?? 0);
-  const end = segment.scan({ fromPosition: last?.position ?? 0, verifyCrc: opts.verifyCrc, expectedBaseOffset: nextOffset }, (b) => {
+  const end = segment.scan({ fromPosition: last?.position ?? 0, verifyCrc: opts.verifyCrc, minBaseOffset: nextOffset }, (b) => {
     segment.observeBatch({ relativeOffset: segment.relative(b.baseOffset), sizeBytes: b.sizeBytes, maxTimestamp: b.maxTimestamp });
     nextOffset = b.baseOffset + BigInt(b.lastOffsetDelta) + 1n;
     return true;

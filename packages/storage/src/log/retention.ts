@@ -16,12 +16,13 @@ export function largestTimestampMs(segment: Segment): number {
 
 /**
  * How many of the oldest segments among the first `deletable` are past retention.ms: the leading
- * run whose largest timestamp is more than retentionMs before now.
+ * run whose largest timestamp is more than retentionMs before now. An empty segment (what
+ * compaction may leave first) holds nothing to keep and never holds the run up.
  */
 export function countExpiredByTime(segments: readonly Segment[], opts: { deletable: number; nowMs: number; retentionMs: number }): number {
   if (opts.retentionMs < 0) return 0;
   let n = 0;
-  while (n < opts.deletable && opts.nowMs - largestTimestampMs(segments[n]!) > opts.retentionMs) n++;
+  while (n < opts.deletable && (segments[n]!.sizeBytes === 0 || opts.nowMs - largestTimestampMs(segments[n]!) > opts.retentionMs)) n++;
   return n;
 }
 

@@ -12,7 +12,7 @@ export interface ScannedBatch {
   maxTimestamp: bigint;
 }
 
-/** Why a scan stopped before the end: a batch problem, or an offset that does not continue the log. */
+/** Why a scan stopped before the end: a batch problem, or an offset that goes back (overlaps the previous batch). */
 export type ScanProblem = BatchProblem | 'bad-offset';
 
 /** How a scan ended: at `endPosition`, by the visitor, or at a bad batch starting at `position`. */
@@ -30,8 +30,11 @@ export interface ScanOptions {
   /** Check every batch with `checkBatch` (length bound, magic, CRC-32C); recovery does, reads do not. */
   verifyCrc: boolean;
   batchBytesMax: number;
-  /** When set, the first batch must start at this offset and each next one right after the previous. */
-  expectedBaseOffset?: bigint;
+  /**
+   * When set, the first batch must start at or after this offset and each next one after the
+   * previous one's last offset. Gaps are allowed: compaction removes whole batches.
+   */
+  minBaseOffset?: bigint;
 }
 
 /** Header-only scans read this much at a time: several small batches' headers per syscall. */
@@ -49,22 +52,22 @@ const headerWindow = Buffer.allocUnsafe(HEADER_WINDOW_BYTES);
  * Walks the batches of a segment file from `fromPosition`, calling `visit` for each good one until
  * it returns false. Never reads records: headers only, plus the whole batch for the CRC when
  * verifying. A length outside [61, batchBytesMax] or past the end, a wrong magic, a CRC mismatch or
- * an offset that does not continue the log ends the scan as 'bad' at that batch.
+ * an offset at or below the previous batch's last offset ends the scan as 'bad' at that batch.
  */
 export function scanBatches(opts: ScanOptions, visit: (batch: ScannedBatch) => boolean): ScanEnd {
   const verifyWindowBytes = Math.max(BATCH.HEADER_BYTES, Math.min(VERIFY_WINDOW_BYTES, opts.endPosition - opts.fromPosition));
   const window = new Window(opts.fd, opts.endPosition, opts.verifyCrc ? Buffer.allocUnsafe(verifyWindowBytes) : headerWindow);
   let position = opts.fromPosition;
-  let expected = opts.expectedBaseOffset;
+  let minBase = opts.minBaseOffset;
   for (;;) {
     if (position >= opts.endPosition) return { kind: 'end', position };
     const checked = checkAt(window, position, opts);
     if (typeof checked === 'string') return { kind: 'bad', position, problem: checked };
     const batch = headerAt(window.buf, window.offsetOf(position), position);
-    if (batch.lastOffsetDelta < 0 || (expected !== undefined && batch.baseOffset !== expected)) {
+    if (batch.lastOffsetDelta < 0 || (minBase !== undefined && batch.baseOffset < minBase)) {
       return { kind: 'bad', position, problem: 'bad-offset' };
     }
-    if (expected !== undefined) expected = batch.baseOffset + BigInt(batch.lastOffsetDelta) + 1n;
+    if (minBase !== undefined) minBase = batch.baseOffset + BigInt(batch.lastOffsetDelta) + 1n;
     if (!visit(batch)) return { kind: 'stopped', position };
     position += batch.sizeBytes;
   }

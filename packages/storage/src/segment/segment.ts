@@ -4,7 +4,7 @@ import { invariant } from '../errors.js';
 import { scanBatches, type ScanEnd, type ScannedBatch } from './batch-scan.js';
 import { EntryFile, OPEN_OR_CREATE, readFully, writeFully } from './entry-file.js';
 import { OFFSET_INDEX_ENTRY_BYTES, OffsetIndex } from './offset-index.js';
-import { segmentPaths, type SegmentPaths } from './segment-files.js';
+import { segmentPaths, type SegmentFileSuffix, type SegmentPaths } from './segment-files.js';
 import { TIME_INDEX_ENTRY_BYTES, TimeIndex } from './time-index.js';
 
 /** Relative offsets are int32 in both indexes; a segment rolls before passing this (Kafka does too). */
@@ -22,7 +22,8 @@ export type SegmentConfig = Pick<LogConfig, 'indexIntervalBytes' | 'segmentIndex
  * establishes it at open, and every later change keeps it).
  */
 export class Segment {
-  readonly paths: SegmentPaths;
+  /** Where the files are now; `renameFiles` changes it while compaction swaps a segment in. */
+  paths: SegmentPaths;
   /** Largest batch max timestamp in the segment; -1n (NO_TIMESTAMP) when it has none. */
   maxTimestamp = -1n;
   /** Relative offset of the first batch that carries `maxTimestamp`. */
@@ -45,16 +46,33 @@ export class Segment {
     readonly offsetIndex: OffsetIndex,
     readonly timeIndex: TimeIndex,
     private readonly config: SegmentConfig,
+    suffix: SegmentFileSuffix = '',
   ) {
-    this.paths = segmentPaths(dir, baseOffset);
+    this.paths = segmentPaths(dir, baseOffset, suffix);
   }
 
-  /** Creates an empty segment, replacing any files of that name. */
-  static create(dir: string, baseOffset: bigint, config: SegmentConfig): Segment {
-    const paths = segmentPaths(dir, baseOffset);
+  /**
+   * Creates an empty segment, replacing any files of that name. Compaction writes its output
+   * under a `.cleaned` suffix and renames it into place later (`renameFiles`).
+   */
+  static create(dir: string, baseOffset: bigint, config: SegmentConfig, suffix: SegmentFileSuffix = ''): Segment {
+    const paths = segmentPaths(dir, baseOffset, suffix);
     const logFd = openSync(paths.log, 'w+');
     const { offsetIndex, timeIndex } = openIndexes(paths, config, true);
-    return new Segment(baseOffset, dir, logFd, 0, offsetIndex.index, timeIndex.index, config);
+    return new Segment(baseOffset, dir, logFd, 0, offsetIndex.index, timeIndex.index, config, suffix);
+  }
+
+  /**
+   * Renames the three files to carry `suffix` (open descriptors follow the files), log first.
+   * `afterEach` runs after every rename, so crash tests can stop between two of them.
+   */
+  renameFiles(dir: string, suffix: SegmentFileSuffix, afterEach: () => void = () => undefined): void {
+    const to = segmentPaths(dir, this.baseOffset, suffix);
+    for (const key of ['log', 'index', 'timeIndex'] as const) {
+      renameSync(this.paths[key], to[key]);
+      this.paths = { ...this.paths, [key]: to[key] };
+      afterEach();
+    }
   }
 
   /**
@@ -127,7 +145,7 @@ export class Segment {
   }
 
   /** Walks batches from `fromPosition` to the end of the log; see `scanBatches`. */
-  scan(opts: { fromPosition: number; verifyCrc: boolean; expectedBaseOffset?: bigint }, visit: (b: ScannedBatch) => boolean): ScanEnd {
+  scan(opts: { fromPosition: number; verifyCrc: boolean; minBaseOffset?: bigint }, visit: (b: ScannedBatch) => boolean): ScanEnd {
     return scanBatches({ ...opts, fd: this.logFd, endPosition: this.sizeBytes, batchBytesMax: this.config.batchBytesMax }, visit);
   }
 
@@ -228,14 +246,15 @@ export class Segment {
   /**
    * Removes the segment's files: renamed to `.deleted` at once (a crash leaves names recovery
    * deletes), unlinked in the background so freeing a large file never blocks the event loop, and
-   * closed after any fsync in flight.
+   * closed after any fsync in flight. `afterEachRename` lets crash tests stop between renames.
    */
-  delete(logger: StorageLogger): void {
+  delete(logger: StorageLogger, afterEachRename: () => void = () => undefined): void {
     for (const path of [this.paths.log, this.paths.index, this.paths.timeIndex]) {
       const doomed = `${path}.deleted`;
       renameSync(path, doomed);
       // A failed unlink only leaves a `.deleted` file, which the next open removes; nothing reads it.
       unlink(doomed, (err) => err && logger.warn({ path: doomed, err }, 'segment file unlink failed'));
+      afterEachRename();
     }
     // The files are already gone from the directory; a failed close only leaks a descriptor.
     this.close().catch((err: unknown) => logger.warn({ segment: this.baseOffset.toString(), err }, 'segment close failed'));

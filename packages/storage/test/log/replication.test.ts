@@ -125,17 +125,40 @@ describe('appendAsFollower', () => {
     assert.deepEqual(Buffer.concat(readAll(tmp.log!)), before);
   }
 
-  it('refuses a first base offset other than the log end offset (INVALID_RECORD)', () => {
+  it('refuses a first base offset below the log end offset (INVALID_RECORD)', () => {
     tmp.log = openLog(tmp.path);
     tmp.log.appendAsFollower(storedBatch(0n, 1, 2));
     assertRefused(storedBatch(1n, 1), 'unexpected-base-offset', 87);
-    assertRefused(storedBatch(3n, 1), 'unexpected-base-offset', 87);
+    assertRefused(storedBatch(0n, 1), 'unexpected-base-offset', 87);
   });
 
-  it('refuses batches that do not follow each other', () => {
+  it('refuses batches that overlap the previous one', () => {
     tmp.log = openLog(tmp.path);
-    assertRefused(Buffer.concat([storedBatch(0n, 1, 2), storedBatch(3n, 1)]), 'non-contiguous-offsets', 87);
-    assertRefused(Buffer.concat([storedBatch(0n, 1, 2), storedBatch(1n, 1)]), 'non-contiguous-offsets', 87);
+    assertRefused(Buffer.concat([storedBatch(0n, 1, 2), storedBatch(1n, 1)]), 'overlapping-offsets', 87);
+    assertRefused(Buffer.concat([storedBatch(0n, 1, 2), storedBatch(0n, 1)]), 'overlapping-offsets', 87);
+  });
+
+  it('accepts the gaps a compacted leader leaves: above the log end offset and between batches', () => {
+    tmp.log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2 } });
+    tmp.log.appendAsFollower(storedBatch(0n, 1, 2));
+    const result = tmp.log.appendAsFollower(Buffer.concat([storedBatch(5n, 1), storedBatch(9n, 2, 3)]));
+    assert.deepEqual({ base: result.baseOffset, last: result.lastOffset }, { base: 5n, last: 11n });
+    assert.equal(tmp.log.logEndOffset, 12n);
+    assert.deepEqual(pairs(tmp.log), [[1, 0n], [2, 9n]]);
+    tmp.log.appendAsFollower(storedBatch(20n, 2));
+    assert.deepEqual(batchesIn(readAll(tmp.log)).map((b) => [b.baseOffset, b.lastOffset]), [[0n, 1n], [5n, 5n], [9n, 11n], [20n, 20n]]);
+  });
+
+  it('recovers a log with gaps and finds offsets inside them: a read at a removed offset returns the next batch', async () => {
+    const config = { segmentBytes: BATCH_BYTES * 2, indexIntervalBytes: 0 };
+    tmp.log = openLog(tmp.path, { config });
+    for (const base of [0n, 3n, 4n, 10n, 30n, 31n, 50n]) tmp.log.appendAsFollower(storedBatch(base, 1));
+    await closeAsIfCrashed(tmp.log, tmp.path);
+    tmp.log = openLog(tmp.path, { config });
+    assert.equal(tmp.log.logEndOffset, 51n);
+    const firstAt = (offset: bigint): bigint | undefined => batchesIn(tmp.log!.read(offset, { maxBytes: 1, minOneBatch: true }).chunks)[0]?.baseOffset;
+    assert.deepEqual([1n, 3n, 5n, 9n, 11n, 29n, 32n, 50n].map(firstAt), [3n, 3n, 10n, 10n, 30n, 30n, 50n, 50n]);
+    assert.equal(tmp.log.read(51n, { maxBytes: 1 << 20, minOneBatch: true }).sizeBytes, 0);
   });
 
   it('refuses a leader epoch going back, within the batches or below the log latest', () => {

@@ -23,7 +23,9 @@ export interface Delivery {
 
 /** A kafkajs client with short timeouts so rebalances in tests take seconds, not minutes. */
 export function testKafka(bootstrap: string, clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+  // SLUICE_TEST_CLIENT_LOG=1 shows kafkajs's own log when a test needs explaining.
+  const level = process.env.SLUICE_TEST_CLIENT_LOG === 'debug' ? logLevel.DEBUG : process.env.SLUICE_TEST_CLIENT_LOG ? logLevel.INFO : logLevel.NOTHING;
+  return new Kafka({ clientId, brokers: bootstrap.split(','), logLevel: level, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
 }
 
 /**

@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { serverStartCommand } from './commands/server-start.js';
 import { metadataQuorumCommand } from './commands/metadata-quorum.js';
 import { storageCommands } from './commands/storage.js';
+import { topicsCommand } from './commands/topics.js';
 
 // A reader that stops early (`sluice ... | head`) closes our stdout: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<void> {
     .command('server', 'Run a Sluice node', (y) => y.command(serverStartCommand).demandCommand(1, 'name a server command: start'))
     .command('storage', 'Format data directories (like kafka-storage.sh)', storageCommands)
     .command(metadataQuorumCommand)
+    .command(topicsCommand)
     .demandCommand(1, 'name a command')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': false })

@@ -4,6 +4,8 @@ import { serverStartCommand } from './commands/server-start.js';
 import { metadataQuorumCommand } from './commands/metadata-quorum.js';
 import { storageCommands } from './commands/storage.js';
 import { topicsCommand } from './commands/topics.js';
+import { consoleProducerCommand } from './commands/console-producer.js';
+import { consoleConsumerCommand } from './commands/console-consumer.js';
 
 // A reader that stops early (`sluice ... | head`) closes our stdout: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<void> {
     .command('storage', 'Format data directories (like kafka-storage.sh)', storageCommands)
     .command(metadataQuorumCommand)
     .command(topicsCommand)
+    .command(consoleProducerCommand)
+    .command(consoleConsumerCommand)
     .demandCommand(1, 'name a command')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': false })

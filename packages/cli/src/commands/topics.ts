@@ -4,7 +4,7 @@ import { integerArg, parseProperties, UsageError } from '../kafka/properties.js'
 import {
   addPartitions, createTopic, deleteTopics, describeTopic, fetchTopics, formatTopicDescription, selectTopics, topicConfigs,
 } from '../kafka/topic-admin.js';
-import { connectBootstrap, runTool } from '../kafka/tool.js';
+import { bootstrapOf, connectBootstrap, runTool } from '../kafka/tool.js';
 
 /** Kafka's TOPIC_ALREADY_EXISTS. */
 const TOPIC_ALREADY_EXISTS = 36;
@@ -13,7 +13,7 @@ type Action = (typeof ACTIONS)[number];
 
 /** The flags of kafka-topics.sh that Sluice serves. */
 export interface TopicsArgs {
-  'bootstrap-server': string;
+  'bootstrap-server': string | string[];
   create?: boolean;
   list?: boolean;
   describe?: boolean;
@@ -91,7 +91,7 @@ async function act(connection: KafkaConnection, action: Action, args: TopicsArgs
 
 async function topics(args: TopicsArgs): Promise<void> {
   const action = topicsAction(args);
-  const connection = await connectBootstrap(args['bootstrap-server']);
+  const connection = await connectBootstrap(bootstrapOf(args));
   try {
     await act(connection, action, args);
   } finally {

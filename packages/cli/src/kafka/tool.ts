@@ -19,6 +19,17 @@ export function connectBootstrap(bootstrap: string, timeoutMs = CONNECT_TIMEOUT_
   }
 }
 
+/**
+ * `--bootstrap-server`, or the older `--broker-list` that tutorials still use. A flag given twice
+ * counts once, the last one winning, as Kafka's option parser does.
+ */
+export function bootstrapOf(args: { 'bootstrap-server'?: string | string[]; 'broker-list'?: string | string[] }): string {
+  const value = args['bootstrap-server'] ?? args['broker-list'];
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  if (last === undefined || last === '') throw new UsageError('Missing required argument: bootstrap-server');
+  return last;
+}
+
 /** Checks that the bootstrap server accepts connections, then closes the probe. */
 export async function probeBootstrap(bootstrap: string, timeoutMs = CONNECT_TIMEOUT_MS_DEFAULT): Promise<void> {
   (await connectBootstrap(bootstrap, timeoutMs)).close();

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { formatRecord, PRINT_PROPERTIES, printOptions, type ConsumedRecord, type PrintOptions } from '../kafka/message-formatter.js';
 import { parseOffsetSpec, PartitionReader, type OffsetSpec } from '../kafka/partition-reader.js';
 import { integerArg, parseProperties, UsageError, warnUnknownProperties } from '../kafka/properties.js';
-import { bootstrapOf, CONNECT_TIMEOUT_MS_DEFAULT, consoleKafka, probeBootstrap, runTool } from '../kafka/tool.js';
+import { bootstrapOf, withBootstrapOptions, CONNECT_TIMEOUT_MS_DEFAULT, consoleKafka, probeBootstrap, runTool } from '../kafka/tool.js';
 
 /** `--consumer-property` keys this consumer uses. */
 const CONSUMER_PROPERTIES = ['group.id', 'auto.offset.reset', 'enable.auto.commit', 'client.id', 'session.timeout.ms', 'heartbeat.interval.ms'];
@@ -208,9 +208,7 @@ async function consume(args: ConsoleConsumerArgs): Promise<void> {
 export const consoleConsumerCommand: CommandModule<object, ConsoleConsumerArgs> = {
   command: 'console-consumer',
   describe: 'Print the records of a topic (like kafka-console-consumer.sh)',
-  builder: (yargs: Argv) => yargs
-    .option('bootstrap-server', { type: 'string', describe: 'A broker to connect to, HOST:PORT[,HOST:PORT...]' })
-    .option('broker-list', { type: 'string', describe: 'Older name of --bootstrap-server' })
+  builder: (yargs: Argv) => withBootstrapOptions(yargs)
     .option('topic', { type: 'string', demandOption: true, describe: 'The topic to read' })
     .option('group', { type: 'string', describe: 'Consumer group to join; offsets are committed as records are printed (default: a new console-consumer-N group, not committed)' })
     .option('from-beginning', { type: 'boolean', describe: 'Start at the earliest offset when the group has no committed offset (or with --partition)' })
@@ -220,10 +218,6 @@ export const consoleConsumerCommand: CommandModule<object, ConsoleConsumerArgs> 
     .option('timeout-ms', { type: 'number', describe: 'Exit when no record arrived for this long' })
     .option('property', { type: 'string', array: true, describe: `Formatter property (repeatable): ${PRINT_PROPERTIES.join(', ')}` })
     .option('consumer-property', { type: 'string', array: true, describe: `Consumer property (repeatable): ${CONSUMER_PROPERTIES.join(', ')}` })
-    .check((a) => {
-      if (a['bootstrap-server'] === undefined && a['broker-list'] === undefined) throw new Error('Missing required argument: bootstrap-server');
-      return true;
-    })
     .example('$0 console-consumer --topic orders --from-beginning --bootstrap-server 127.0.0.1:9092', 'everything in the topic, then new records')
     .example('$0 console-consumer --topic orders --group app1 --bootstrap-server 127.0.0.1:9092', 'share the partitions with the other members of app1')
     .example('$0 console-consumer --topic orders --partition 0 --offset 42 --max-messages 10 --bootstrap-server 127.0.0.1:9092', 'ten records of partition 0 from offset 42')

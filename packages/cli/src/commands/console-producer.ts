@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { LINE_FORMAT_PROPERTIES, lineFormat, parseAcks, parseCompression, parseLine, type LineFormat } from '../kafka/console-lines.js';
 import { consolePartitioner } from '../kafka/partitioner.js';
 import { parseProperties, warnUnknownProperties } from '../kafka/properties.js';
-import { bootstrapOf, consoleKafka, probeBootstrap, runTool } from '../kafka/tool.js';
+import { bootstrapOf, withBootstrapOptions, consoleKafka, probeBootstrap, runTool } from '../kafka/tool.js';
 
 /** Records sent in one produce request at most. */
 const SEND_RECORDS_MAX = 500;
@@ -134,19 +134,13 @@ async function produce(args: ConsoleProducerArgs): Promise<void> {
 export const consoleProducerCommand: CommandModule<object, ConsoleProducerArgs> = {
   command: 'console-producer',
   describe: 'Send each line of standard input as a record (like kafka-console-producer.sh)',
-  builder: (yargs: Argv) => yargs
-    .option('bootstrap-server', { type: 'string', describe: 'A broker to connect to, HOST:PORT[,HOST:PORT...]' })
-    .option('broker-list', { type: 'string', describe: 'Older name of --bootstrap-server', hidden: false })
+  builder: (yargs: Argv) => withBootstrapOptions(yargs)
     .option('topic', { type: 'string', demandOption: true, describe: 'The topic to produce to' })
     .option('property', { type: 'string', array: true, describe: 'Line reader property (repeatable): parse.key=true, key.separator=SEP (default tab), ignore.error=true, null.marker=TEXT' })
     .option('producer-property', { type: 'string', array: true, describe: 'Producer property (repeatable): acks=all|1|0, compression.type=none|gzip, client.id=NAME' })
     .option('request-required-acks', { type: 'string', default: '-1', describe: 'Acknowledgements to wait for: -1 (all in-sync replicas), 1 (leader), 0 (none)' })
     .option('compression-codec', { type: 'string', describe: 'none or gzip; the flag without a value means gzip' })
     .option('sync', { type: 'boolean', describe: 'Send each line in its own request and wait for it' })
-    .check((a) => {
-      if (a['bootstrap-server'] === undefined && a['broker-list'] === undefined) throw new Error('Missing required argument: bootstrap-server (or --broker-list)');
-      return true;
-    })
     .example('$0 console-producer --topic orders --bootstrap-server 127.0.0.1:9092', 'type records, one per line; Ctrl-D sends and exits')
     .example('$0 console-producer --topic orders --property parse.key=true --property key.separator=: --bootstrap-server 127.0.0.1:9092', 'key:value lines; a key always lands in the same partition')
     .example('seq 100 | $0 console-producer --topic numbers --producer-property acks=all --compression-codec gzip --bootstrap-server 127.0.0.1:9092', 'from a pipe, gzip batches') as unknown as Argv<ConsoleProducerArgs>,

@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import type { Argv } from 'yargs';
 import { KafkaConnection } from './connection.js';
 import { UsageError } from './properties.js';
 
@@ -66,4 +67,18 @@ export async function runTool(toolName: string, body: () => Promise<void>, repor
     }
     process.exit(1);
   }
+}
+
+/**
+ * The console tools' server flags: `--bootstrap-server`, or `--broker-list` as older tutorials
+ * write it; one of the two is required.
+ */
+export function withBootstrapOptions(yargs: Argv): Argv {
+  return yargs
+    .option('bootstrap-server', { type: 'string', describe: 'A broker to connect to, HOST:PORT[,HOST:PORT...]' })
+    .option('broker-list', { type: 'string', describe: 'Older name of --bootstrap-server' })
+    .check((a) => {
+      if (a['bootstrap-server'] === undefined && a['broker-list'] === undefined) throw new Error('Missing required argument: bootstrap-server (or --broker-list)');
+      return true;
+    });
 }

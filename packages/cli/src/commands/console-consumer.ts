@@ -132,7 +132,14 @@ function fromKafkajs(partition: number, m: KafkaMessage): ConsumedRecord {
 async function consumeGroup(plan: ConsumerPlan, source: Extract<ConsumerSource, { kind: 'group' }>, printer: Printer, done: () => void): Promise<() => Promise<void>> {
   const consumer = consoleKafka(plan.bootstrap, source.clientId).consumer({
     groupId: source.groupId, sessionTimeout: source.sessionTimeoutMs, rebalanceTimeout: source.sessionTimeoutMs,
-    heartbeatInterval: source.heartbeatIntervalMs, maxWaitTimeInMs: 500, allowAutoTopicCreation: false,
+    heartbeatInterval: source.heartbeatIntervalMs, maxWaitTimeInMs: 500, allowAutoTopicCreation: true,
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    // kafkajs restarts itself after retriable errors; otherwise it stops, and so does the tool.
+    if (event.payload.restart) return;
+    process.stderr.write(`ERROR Error processing message, terminating consumer process: ${event.payload.error.message}\n`);
+    process.exitCode = 1;
+    done();
   });
   await consumer.connect();
   await consumer.subscribe({ topic: plan.topic, fromBeginning: source.fromBeginning });

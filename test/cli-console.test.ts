@@ -109,7 +109,7 @@ test('usage errors and an unreachable server end the tools quickly and say why',
   assert.match(badFlag.stderr, /Unknown argument: form-beginning/);
   const noTopic = await kafkaTool('kafka-console-consumer.sh', ['--bootstrap-server', bootstrap]);
   assert.equal(noTopic.code, 1);
-  assert.match(noTopic.stderr, /Missing required argument: topic/);
+  assert.match(noTopic.stderr, /Exactly one of include\/topic is required\./);
   const badOffset = await consume('lines', '--offset', '5');
   assert.match(badOffset.stderr, /The partition is required when offset is specified\./);
   const noKeySeparator = await produce('lines', 'nokey\n', '--property', 'parse.key=true', '--property', 'key.separator=:');

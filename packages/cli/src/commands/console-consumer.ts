@@ -13,7 +13,8 @@ const CONSUMER_PROPERTIES = ['group.id', 'auto.offset.reset', 'enable.auto.commi
 export interface ConsoleConsumerArgs {
   'bootstrap-server'?: string | string[];
   'broker-list'?: string | string[];
-  topic: string;
+  topic?: string;
+  include?: string;
   group?: string;
   'from-beginning'?: boolean;
   partition?: number;
@@ -32,7 +33,8 @@ export type ConsumerSource =
 /** What the consumer does, resolved and checked from the flags before anything connects. */
 export interface ConsumerPlan {
   bootstrap: string;
-  topic: string;
+  /** A topic name, or with `--include` a regular expression over topic names (group consumption only). */
+  topic: string | RegExp;
   source: ConsumerSource;
   print: PrintOptions;
   maxMessages: number | null;
@@ -45,12 +47,14 @@ export function consumerPlan(args: ConsoleConsumerArgs): ConsumerPlan {
   const consumerProps = parseProperties('consumer-property', args['consumer-property']);
   warnUnknownProperties(props, PRINT_PROPERTIES);
   warnUnknownProperties(consumerProps, CONSUMER_PROPERTIES);
+  if ((args.topic === undefined) === (args.include === undefined)) throw new UsageError('Exactly one of include/topic is required.');
+  if (args.partition !== undefined && args.topic === undefined) throw new UsageError('The topic is required when partition is specified.');
   if (args.offset !== undefined && args.partition === undefined) throw new UsageError('The partition is required when offset is specified.');
   if (args.offset !== undefined && args['from-beginning']) throw new UsageError('Options from-beginning and offset cannot be specified together.');
   const group = args.group ?? consumerProps.get('group.id');
   if (group !== undefined && args.partition !== undefined) throw new UsageError('Options group and partition cannot be specified together.');
   const plan = {
-    bootstrap: bootstrapOf(args), topic: args.topic, print: printOptions(props),
+    bootstrap: bootstrapOf(args), topic: args.topic ?? includePattern(args.include!), print: printOptions(props),
     maxMessages: args['max-messages'] === undefined ? null : integerArg('max-messages', args['max-messages'], { min: 1 }),
     idleTimeoutMs: args['timeout-ms'] === undefined ? null : integerArg('timeout-ms', args['timeout-ms'], { min: 1 }),
   };
@@ -74,6 +78,15 @@ export function consumerPlan(args: ConsoleConsumerArgs): ConsumerPlan {
       clientId: consumerProps.get('client.id') ?? 'console-consumer',
     },
   };
+}
+
+/** `--include` as a regular expression over whole topic names, or a UsageError naming it. */
+function includePattern(text: string): RegExp {
+  try {
+    return new RegExp(`^(?:${text})$`);
+  } catch (err) {
+    throw new UsageError(`--include '${text}' is not a regular expression: ${(err as Error).message}`);
+  }
 }
 
 /** Counts and prints records, and decides when to stop: after --max-messages, or --timeout-ms without a record. */
@@ -142,7 +155,7 @@ async function consumeGroup(plan: ConsumerPlan, source: Extract<ConsumerSource, 
     done();
   });
   await consumer.connect();
-  await consumer.subscribe({ topic: plan.topic, fromBeginning: source.fromBeginning });
+  await consumer.subscribe({ topics: [plan.topic], fromBeginning: source.fromBeginning });
   await consumer.run({
     autoCommit: source.autoCommit, autoCommitThreshold: 1, eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
@@ -162,7 +175,7 @@ async function consumeGroup(plan: ConsumerPlan, source: Extract<ConsumerSource, 
 
 /** Direct partition consumption: a loop of long-poll fetches until stopped. */
 async function consumePartition(plan: ConsumerPlan, source: Extract<ConsumerSource, { kind: 'partition' }>, printer: Printer, done: () => void): Promise<() => Promise<void>> {
-  const reader = await PartitionReader.open({ bootstrap: plan.bootstrap, topic: plan.topic, partition: source.partition, timeoutMs: CONNECT_TIMEOUT_MS_DEFAULT }, source.start);
+  const reader = await PartitionReader.open({ bootstrap: plan.bootstrap, topic: plan.topic as string, partition: source.partition, timeoutMs: CONNECT_TIMEOUT_MS_DEFAULT }, source.start);
   let running = true;
   const loop = (async () => {
     while (running && !printer.full) {
@@ -216,7 +229,8 @@ export const consoleConsumerCommand: CommandModule<object, ConsoleConsumerArgs> 
   command: 'console-consumer',
   describe: 'Print the records of a topic (like kafka-console-consumer.sh)',
   builder: (yargs: Argv) => withBootstrapOptions(yargs)
-    .option('topic', { type: 'string', demandOption: true, describe: 'The topic to read' })
+    .option('topic', { type: 'string', describe: 'The topic to read (this or --include is required)' })
+    .option('include', { type: 'string', alias: 'whitelist', describe: 'A regular expression: read every matching topic (through a group)' })
     .option('group', { type: 'string', describe: 'Consumer group to join; offsets are committed as records are printed (default: a new console-consumer-N group, not committed)' })
     .option('from-beginning', { type: 'boolean', describe: 'Start at the earliest offset when the group has no committed offset (or with --partition)' })
     .option('partition', { type: 'number', describe: 'Read only this partition, without a group' })
@@ -226,6 +240,7 @@ export const consoleConsumerCommand: CommandModule<object, ConsoleConsumerArgs> 
     .option('property', { type: 'string', array: true, describe: `Formatter property (repeatable): ${PRINT_PROPERTIES.join(', ')}` })
     .option('consumer-property', { type: 'string', array: true, describe: `Consumer property (repeatable): ${CONSUMER_PROPERTIES.join(', ')}` })
     .example('$0 console-consumer --topic orders --from-beginning --bootstrap-server 127.0.0.1:9092', 'everything in the topic, then new records')
+    .example('$0 console-consumer --include \'orders|payments\' --from-beginning --bootstrap-server 127.0.0.1:9092', 'two topics at once')
     .example('$0 console-consumer --topic orders --group app1 --bootstrap-server 127.0.0.1:9092', 'share the partitions with the other members of app1')
     .example('$0 console-consumer --topic orders --partition 0 --offset 42 --max-messages 10 --bootstrap-server 127.0.0.1:9092', 'ten records of partition 0 from offset 42')
     .example('$0 console-consumer --topic orders --from-beginning --property print.key=true --property print.partition=true --property key.separator=: --bootstrap-server 127.0.0.1:9092', 'with keys and partitions') as unknown as Argv<ConsoleConsumerArgs>,

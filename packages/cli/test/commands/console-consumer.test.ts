@@ -31,7 +31,17 @@ test('--partition reads directly, from --offset, or earliest with --from-beginni
   assert.deepEqual(consumerPlan({ ...base, partition: 0 }).source, { kind: 'partition', partition: 0, start: 'latest' });
 });
 
+test('--include reads every topic matching a regular expression over the whole name', () => {
+  const plan = consumerPlan({ 'bootstrap-server': '127.0.0.1:9092', include: 'orders|pay.*' });
+  assert.ok(plan.topic instanceof RegExp);
+  assert.deepEqual(['orders', 'payments', 'orders2'].filter((t) => (plan.topic as RegExp).test(t)), ['orders', 'payments']);
+});
+
 test('refused combinations and values say what is wrong', () => {
+  assert.throws(() => consumerPlan({ 'bootstrap-server': 'h:1' }), /Exactly one of include\/topic is required\./);
+  assert.throws(() => consumerPlan({ ...base, include: 'x' }), /Exactly one of include\/topic is required\./);
+  assert.throws(() => consumerPlan({ 'bootstrap-server': 'h:1', include: 'x', partition: 0 }), /The topic is required when partition is specified\./);
+  assert.throws(() => consumerPlan({ 'bootstrap-server': 'h:1', include: '(' }), /--include '\(' is not a regular expression/);
   assert.throws(() => consumerPlan({ ...base, offset: '3' }), /The partition is required when offset is specified\./);
   assert.throws(() => consumerPlan({ ...base, partition: 0, offset: '3', 'from-beginning': true }), /from-beginning and offset cannot be specified together/);
   assert.throws(() => consumerPlan({ ...base, partition: 0, group: 'g' }), /group and partition cannot be specified together/);

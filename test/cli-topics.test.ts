@@ -54,6 +54,15 @@ test('create, list and describe in Kafka\'s words and layout', async () => {
   });
 });
 
+test('a name with a period or underscore gets Kafka\'s collision warning first', async () => {
+  const created = await topics('--create', '--topic', 'web.clicks');
+  assert.equal(created.code, 0);
+  assert.deepEqual(created.stdout.split('\n'), [
+    'WARNING: Due to limitations in metric names, topics with a period (\'.\') or underscore (\'_\') could collide. To avoid issues it is best to use either, but not both.',
+    'Created topic web.clicks.', '',
+  ]);
+});
+
 test('an existing topic: an error, or nothing with --if-not-exists', async () => {
   assert.equal((await topics('--create', '--topic', 'dup')).code, 0);
   const again = await topics('--create', '--topic', 'dup');

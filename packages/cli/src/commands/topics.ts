@@ -46,6 +46,10 @@ async function create(connection: KafkaConnection, args: TopicsArgs): Promise<vo
   const partitions = args.partitions === undefined ? -1 : integerArg('partitions', args.partitions, { min: 1, max: 2 ** 31 - 1 });
   const replicationFactor = args['replication-factor'] === undefined ? -1 : integerArg('replication-factor', args['replication-factor'], { min: 1, max: 32767 });
   const configs = parseProperties('config', args.config);
+  if (/[._]/.test(args.topic!)) {
+    // Kafka warns about this before creating: its metric names turn '.' into '_'.
+    process.stdout.write('WARNING: Due to limitations in metric names, topics with a period (\'.\') or underscore (\'_\') could collide. To avoid issues it is best to use either, but not both.\n');
+  }
   const result = await createTopic(connection, { name: args.topic!, partitions, replicationFactor, configs });
   if (result.errorCode === TOPIC_ALREADY_EXISTS && args['if-not-exists']) return;
   if (result.errorCode !== 0) throw new Error(result.message!);
@@ -66,8 +70,9 @@ async function act(connection: KafkaConnection, action: Action, args: TopicsArgs
     case 'create':
       return create(connection, args);
     case 'list': {
+      // One println of the joined names in Kafka: an empty cluster prints one empty line.
       const names = (await matching(connection, args)).map((t) => t.name!);
-      process.stdout.write(names.map((n) => `${n}\n`).join(''));
+      process.stdout.write(`${names.join('\n')}\n`);
       return;
     }
     case 'describe': {

@@ -6,6 +6,7 @@ import { storageCommands } from './commands/storage.js';
 import { topicsCommand } from './commands/topics.js';
 import { consoleProducerCommand } from './commands/console-producer.js';
 import { consoleConsumerCommand } from './commands/console-consumer.js';
+import { consumerGroupsCommand } from './commands/consumer-groups.js';
 
 // A reader that stops early (`sluice ... | head`) closes our stdout: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(topicsCommand)
     .command(consoleProducerCommand)
     .command(consoleConsumerCommand)
+    .command(consumerGroupsCommand)
     .demandCommand(1, 'name a command')
     .strict()
     .parserConfiguration({ 'camel-case-expansion': false })

@@ -72,6 +72,7 @@ const table = [
   [74, 'UNKNOWN_LEADER_EPOCH', true, 'The leader epoch in the request is newer than the epoch on the broker.'],
   [76, 'OFFSET_NOT_AVAILABLE', true, 'The leader high watermark has not caught up from a recent leader election so the offsets cannot be guaranteed to be monotonically increasing.'],
   [79, 'MEMBER_ID_REQUIRED', false, 'The group member needs to have a valid member id before actually entering a consumer group.'],
+  [86, 'GROUP_SUBSCRIBED_TO_TOPIC', false, 'The consumer group is actively subscribed to the topic'],
   [87, 'INVALID_RECORD', false, 'This record has failed the validation on broker and hence will be rejected.'],
   [100, 'UNKNOWN_TOPIC_ID', true, 'This server does not host this topic ID.'],
   [103, 'INCONSISTENT_TOPIC_ID', true, 'The log\'s topic ID did not match the topic ID in the request.'],

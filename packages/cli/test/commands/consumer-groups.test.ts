@@ -1,0 +1,43 @@
+/**
+ * Proves bad flag combinations are refused with a message naming what is wrong and what is
+ * allowed, good ones pass, and each reset flag maps to its scenario.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkArgs, scenarioOf, type ConsumerGroupsArgs } from '../../src/commands/consumer-groups.js';
+
+const base: ConsumerGroupsArgs = { 'bootstrap-server': '127.0.0.1:9092', timeout: 5000 };
+const check = (extra: Partial<ConsumerGroupsArgs>): string | null => checkArgs({ ...base, ...extra });
+
+test('good invocations pass', () => {
+  assert.equal(check({ list: true }), null);
+  assert.equal(check({ describe: true, group: ['g'], members: true, verbose: true }), null);
+  assert.equal(check({ describe: true, 'all-groups': true, state: true }), null);
+  assert.equal(check({ 'reset-offsets': true, group: ['g'], topic: ['t:0'], 'shift-by': '-2', execute: true }), null);
+  assert.equal(check({ delete: true, group: ['a', 'b'] }), null);
+  assert.equal(check({ 'delete-offsets': true, group: ['g'], topic: ['t'] }), null);
+});
+
+test('bad invocations name the problem and the choices', () => {
+  assert.match(check({})!, /exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets/);
+  assert.match(check({ list: true, describe: true })!, /exactly one action/);
+  assert.match(checkArgs({ list: true, timeout: 5000 })!, /Missing required argument \[bootstrap-server\]/);
+  assert.match(check({ describe: true })!, /\[describe\] takes exactly one of these options: --group, --all-groups/);
+  assert.match(check({ describe: true, group: ['g'], members: true, state: true })!, /at most one of these options: --members, --offsets, --state/);
+  assert.match(check({ describe: true, group: ['g'], verbose: true })!, /\[verbose\] is only valid with --describe --members/);
+  assert.match(check({ 'reset-offsets': true, group: ['g'], 'to-earliest': true })!, /takes exactly one of these options: --topic, --all-topics/);
+  assert.match(check({ 'reset-offsets': true, group: ['g'], 'all-topics': true })!, /exactly one of these scenarios: --to-datetime, --by-duration, --to-earliest/);
+  assert.match(check({ 'reset-offsets': true, group: ['g'], 'all-topics': true, 'to-earliest': true, 'to-latest': true })!, /exactly one of these scenarios/);
+  assert.match(check({ 'reset-offsets': true, group: ['g'], 'all-topics': true, 'to-earliest': true, 'dry-run': true, execute: true })!, /at most one of these options: --dry-run, --execute/);
+  assert.match(check({ 'reset-offsets': true, group: ['g'], 'all-topics': true, 'to-offset': 'ten' })!, /--to-offset 'ten' is not an integer/);
+  assert.match(check({ describe: true, group: ['g'], 'to-earliest': true })!, /--to-earliest is only valid with --reset-offsets/);
+  assert.match(check({ 'delete-offsets': true, group: ['g'] })!, /takes one --group and at least one --topic/);
+});
+
+test('scenarios from flags', () => {
+  assert.deepEqual(scenarioOf({ ...base, 'to-earliest': true }, 0), { kind: 'earliest' });
+  assert.deepEqual(scenarioOf({ ...base, 'shift-by': '-3' }, 0), { kind: 'shift', by: -3n });
+  assert.deepEqual(scenarioOf({ ...base, 'to-offset': '7' }, 0), { kind: 'offset', offset: 7n });
+  assert.deepEqual(scenarioOf({ ...base, 'by-duration': 'PT1S' }, 5000), { kind: 'timestamp', timestampMs: 4000n });
+  assert.deepEqual(scenarioOf({ ...base, 'to-datetime': '1970-01-01T00:00:01.000Z' }, 0), { kind: 'timestamp', timestampMs: 1000n });
+});

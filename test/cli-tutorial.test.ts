@@ -7,11 +7,10 @@
  * shows the lag and that the group has no active members. Steps run in order and share state.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { LocalCluster } from '@sluice/testkit';
-import { BackgroundTool, describeFields, kafkaScript, kafkaTool } from './support/cli.js';
+import { BackgroundTool, describeFields, kafkaTool } from './support/cli.js';
 import { eventually } from './support/quorum.js';
 
 const cluster = await LocalCluster.start({ controllers: 3 });
@@ -25,8 +24,6 @@ after(async () => {
   await cluster.close();
 });
 
-/** The consumer-groups tool comes from its own branch; its steps are skipped until it is there. */
-const groupsTool = existsSync(kafkaScript('kafka-consumer-groups.sh')) ? false : 'bin/kafka-consumer-groups.sh is not in this tree yet';
 const GROUP_COLUMNS = ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'];
 
 /** kafka-consumer-groups.sh --describe rows as column maps (the table's header names the columns). */
@@ -104,7 +101,7 @@ test('two console consumers of group iabd-app1 share iabd-topic-group\'s records
   await eventually('the group committed everything', 15_000, async () => (await lagOf('iabd-app1', 'iabd-topic-group')) === 0);
 });
 
-test('kafka-consumer-groups.sh --list and --describe show iabd-app1 caught up', { skip: groupsTool }, async () => {
+test('kafka-consumer-groups.sh --list and --describe show iabd-app1 caught up', async () => {
   const list = await kafkaTool('kafka-consumer-groups.sh', ['--list', '--bootstrap-server', bootstrap]);
   assert.equal(list.code, 0, list.stderr);
   assert.ok(list.stdout.split('\n').includes('iabd-app1'), list.stdout);
@@ -134,7 +131,7 @@ test('the consumers stop with Ctrl-C; five more records become the group\'s lag'
   assert.equal((await admin.describeGroups(['iabd-app1'])).groups[0]!.members.length, 0);
 });
 
-test('kafka-consumer-groups.sh --describe shows the lag and no active members', { skip: groupsTool }, async () => {
+test('kafka-consumer-groups.sh --describe shows the lag and no active members', async () => {
   const described = await kafkaTool('kafka-consumer-groups.sh', ['--describe', '--group', 'iabd-app1', '--bootstrap-server', bootstrap]);
   assert.equal(described.code, 0, described.stderr);
   assert.match(described.stdout + described.stderr, /Consumer group 'iabd-app1' has no active members\./);

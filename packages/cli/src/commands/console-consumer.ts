@@ -206,6 +206,8 @@ async function consume(args: ConsoleConsumerArgs): Promise<void> {
       printer.stop();
       await stop?.();
       process.stderr.write(`Processed a total of ${printer.count} messages\n`);
+      // Pipes are asynchronous on some platforms: let what was printed reach the reader before exiting.
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
       process.exit(process.exitCode ?? 0);
     })();
     return finishing;

@@ -3,6 +3,9 @@ import { hideBin } from 'yargs/helpers';
 import { serverStartCommand } from './commands/server-start.js';
 import { metadataQuorumCommand } from './commands/metadata-quorum.js';
 import { storageCommands } from './commands/storage.js';
+import { topicsCommand } from './commands/topics.js';
+import { consoleProducerCommand } from './commands/console-producer.js';
+import { consoleConsumerCommand } from './commands/console-consumer.js';
 import { consumerGroupsCommand } from './commands/consumer-groups.js';
 
 // A reader that stops early (`sluice ... | head`) closes our stdout: that is not an error.
@@ -18,6 +21,9 @@ export async function main(argv: string[]): Promise<void> {
     .command('server', 'Run a Sluice node', (y) => y.command(serverStartCommand).demandCommand(1, 'name a server command: start'))
     .command('storage', 'Format data directories (like kafka-storage.sh)', storageCommands)
     .command(metadataQuorumCommand)
+    .command(topicsCommand)
+    .command(consoleProducerCommand)
+    .command(consoleConsumerCommand)
     .command(consumerGroupsCommand)
     .demandCommand(1, 'name a command')
     .strict()

@@ -1,0 +1,4 @@
+#!/usr/bin/env sh
+# kafka-console-consumer.sh: Kafka's name and flags for `sluice console-consumer` (see packages/cli/README.md).
+here=$(dirname "$(readlink -f "$0" 2>/dev/null || echo "$0")")
+exec "$here/sluice" console-consumer "$@"

@@ -1,0 +1,4 @@
+#!/usr/bin/env sh
+# kafka-topics.sh: Kafka's name and flags for `sluice topics` (see packages/cli/README.md).
+here=$(dirname "$(readlink -f "$0" 2>/dev/null || echo "$0")")
+exec "$here/sluice" topics "$@"

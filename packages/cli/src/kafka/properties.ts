@@ -1,0 +1,51 @@
+/**
+ * `key=value` flags as Kafka's tools take them (`--property`, `--producer-property`,
+ * `--consumer-property`, `--config`): parsed into a map, with an error naming the flag and the
+ * offending text when one is not `key=value`.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Parses repeated `key=value` arguments of `flag`; the last value of a repeated key wins. */
+export function parseProperties(flag: string, values: readonly string[] | string | undefined): Map<string, string> {
+  const list = values === undefined ? [] : typeof values === 'string' ? [values] : values;
+  const result = new Map<string, string>();
+  for (const text of list) {
+    const at = text.indexOf('=');
+    if (at <= 0) throw new UsageError(`--${flag} '${text}' is not key=value`);
+    result.set(text.slice(0, at).trim(), text.slice(at + 1).trim());
+  }
+  return result;
+}
+
+/** A boolean property (`true`/`false`, any case), or `fallback` when absent. */
+export function booleanProperty(props: ReadonlyMap<string, string>, key: string, fallback: boolean): boolean {
+  const value = props.get(key);
+  if (value === undefined) return fallback;
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  throw new UsageError(`property ${key}='${value}' must be true or false`);
+}
+
+/** Kafka's escapes in separator properties (`key.separator=\t`), as its console tools read them. */
+export function unescapeSeparator(text: string): string {
+  return text.replace(/\\([tnr\\])/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c]!);
+}
+
+/** An integer flag value within bounds, or a UsageError naming the flag and the allowed range. */
+export function integerArg(flag: string, value: unknown, bounds: { min: number; max?: number }): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isInteger(n) || n < bounds.min || n > max) {
+    throw new UsageError(`--${flag} must be an integer ${bounds.max === undefined ? `>= ${bounds.min}` : `from ${bounds.min} to ${max}`}, got '${String(value)}'`);
+  }
+  return n;
+}
+
+/** Warns (on stderr) about properties a tool does not use, as Kafka's clients warn about unknown configs. */
+export function warnUnknownProperties(props: ReadonlyMap<string, string>, known: readonly string[]): void {
+  for (const key of props.keys()) {
+    if (!known.includes(key)) process.stderr.write(`WARN The configuration '${key}' was supplied but isn't a known config (known: ${known.join(', ')}).\n`);
+  }
+}

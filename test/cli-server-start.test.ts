@@ -1,0 +1,62 @@
+/**
+ * kafka-server-start.sh and kafka-storage.sh as a Kafka operator runs them: format a node's
+ * directory from its server.properties, start it with -daemon (the script returns at once, the
+ * node's output goes to LOG_DIR/sluice-server.out and its pid to LOG_DIR/sluice-server.pid), reach
+ * it with kafka-topics.sh, stop it by its pid. Without arguments the script prints Kafka's usage.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { freePort, tempDir } from '@sluice/testkit';
+import { kafkaScript, kafkaTool } from './support/cli.js';
+import { eventually } from './support/quorum.js';
+import { run } from './support/run.js';
+
+test('kafka-server-start.sh -daemon starts a formatted node in the background', async () => {
+  const dir = tempDir('sluice-daemon-');
+  let pid = 0;
+  try {
+    const [port, controllerPort] = [await freePort(), await freePort()];
+    const config = join(dir.path, 'server.properties');
+    writeFileSync(config, [
+      'node.id=1', 'process.roles=broker,controller', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`, `log.dirs=${join(dir.path, 'data')}`, '',
+    ].join('\n'));
+    const clusterId = (await kafkaTool('kafka-storage.sh', ['random-uuid'])).stdout.trim();
+    const formatted = await kafkaTool('kafka-storage.sh', ['format', '-t', clusterId, '-c', config]);
+    assert.equal(formatted.code, 0, formatted.stderr);
+
+    const logDir = join(dir.path, 'logs');
+    const started = await run(kafkaScript('kafka-server-start.sh'), ['-daemon', config], { env: { ...process.env, LOG_DIR: logDir }, timeoutMs: 10_000 });
+    assert.equal(started.code, 0, started.stderr);
+    pid = Number(readFileSync(join(logDir, 'sluice-server.pid'), 'utf8'));
+    await eventually('the node logged that it started', 30_000, async () => readFileSync(join(logDir, 'sluice-server.out'), 'utf8').includes('broker started'));
+    const created = await kafkaTool('kafka-topics.sh', ['--create', '--topic', 'daemon', '--bootstrap-server', `127.0.0.1:${port}`]);
+    assert.equal(created.stdout, 'Created topic daemon.\n');
+
+    process.kill(pid, 'SIGTERM');
+    await eventually('the node exited', 30_000, async () => !isAlive(pid));
+    pid = 0;
+    assert.match(readFileSync(join(logDir, 'sluice-server.out'), 'utf8'), /node stopped/);
+  } finally {
+    if (pid !== 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    dir.remove();
+  }
+});
+
+test('kafka-server-start.sh without a config file prints Kafka\'s usage', async () => {
+  const result = await run(kafkaScript('kafka-server-start.sh'), []);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /USAGE: .*kafka-server-start\.sh \[-daemon\] server\.properties \[--override property=value\]\*/);
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    // ESRCH: no such process, it has exited.
+    return false;
+  }
+}

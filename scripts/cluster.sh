@@ -91,7 +91,12 @@ case "$cmd" in
 
   Sluice cluster of $n nodes is up. Bootstrap servers: $(bootstrap)
 
-  Produce and consume with kcat:
+  Produce and consume with the Kafka-named tools in bin/ (Ctrl-D ends the producer):
+    bin/kafka-topics.sh --bootstrap-server $(bootstrap) --create --topic demo
+    bin/kafka-console-producer.sh --bootstrap-server $(bootstrap) --topic demo
+    bin/kafka-console-consumer.sh --bootstrap-server $(bootstrap) --topic demo --from-beginning
+
+  or with kcat, if installed:
     echo 'hello sluice' | kcat -P -b $(bootstrap) -t demo
     kcat -C -b $(bootstrap) -t demo -o beginning -e
 

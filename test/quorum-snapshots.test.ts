@@ -19,8 +19,13 @@ test('snapshots truncate the log, and a wiped controller catches up from one', a
   cluster = await LocalCluster.start({ controllers: 3, overrides: ['metadata.log.max.record.bytes.between.snapshots=4096'] });
   await waitForLeader(cluster, [1, 2, 3], 10_000);
   for (let i = 0; i < TOPICS.length; i += 5) assert.deepEqual(await createTopics(cluster.node(1).port, TOPICS.slice(i, i + 5)), [0, 0, 0, 0, 0]);
-  await eventually('every controller took a snapshot that moved its log start', 15_000, async () =>
-    [1, 2, 3].every((id) => /"logStartOffset":[1-9]\d*,"msg":"metadata snapshot taken"|"msg":"metadata snapshot taken".*"logStartOffset":[1-9]/.test(cluster.node(id).logs)));
+  const movedLogStart = /"logStartOffset":[1-9]\d*,"msg":"metadata snapshot taken"|"msg":"metadata snapshot taken".*"logStartOffset":[1-9]/;
+  // Generous: on a loaded 2-core machine a follower may apply the last topics seconds late.
+  await eventually('every controller took a snapshot that moved its log start', 30_000, async () =>
+    [1, 2, 3].every((id) => movedLogStart.test(cluster.node(id).logs))).catch((err: unknown) => {
+    const seen = [1, 2, 3].map((id) => `node ${id}: ${cluster.node(id).logs.split('\n').filter((l) => l.includes('metadata snapshot')).join(' | ') || 'no snapshot line'}`);
+    throw new Error(`${String(err)}; ${seen.join('; ')}`);
+  });
   const sizes = [...cluster.node(1).logs.matchAll(/"bytes":(\d+)[^\n]*metadata snapshot taken/g)].map((m) => Number(m[1]));
   console.log(`metadata snapshots on node 1: ${sizes.length}, sizes ${sizes.join(', ')} bytes`);
 

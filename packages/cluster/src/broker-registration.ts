@@ -7,6 +7,16 @@ import type { MetadataState } from './metadata-state.js';
 const ControllerError = sluice.controller.ControllerError;
 
 /**
+ * The deadline of one registration or heartbeat attempt: half the broker session (Kafka's
+ * KAFKA-14392), so an attempt stuck on a frozen controller gives up while a newly active
+ * controller's first session for this broker still runs, and the retry reaches that controller.
+ * Invariant: the result is below broker.session.timeout.ms.
+ */
+export function lifecycleAttemptDeadlineMs(config: Pick<BrokerConfig, 'brokerSessionTimeoutMs'>): number {
+  return Math.max(1, Math.floor(config.brokerSessionTimeoutMs / 2));
+}
+
+/**
  * A broker's membership in the cluster (KIP-631): registers with the active controller under a
  * fresh incarnation id, then heartbeats with the metadata offset it has applied. The controller
  * unfences it once it has caught up, and fences it when heartbeats stop. A STALE_BROKER_EPOCH
@@ -71,7 +81,7 @@ export class BrokerRegistration {
     const listeners = [...this.config.advertisedListeners.map((l) => ({ name: l.name, host: l.host, port: l.port })), ...this.extraListeners];
     const response = await this.client.call<sluice.controller.RegisterBrokerResponse>('RegisterBroker', {
       brokerId: this.config.nodeId, incarnationId: this.incarnationId, listeners, rack: this.config.raw.get('broker.rack') ?? '',
-    });
+    }, { attemptDeadlineMs: lifecycleAttemptDeadlineMs(this.config) });
     this.brokerEpoch = toBigInt(response.brokerEpoch);
     this.logger.info({ nodeId: this.config.nodeId, brokerEpoch: String(this.brokerEpoch) }, 'registered with the controller');
   }
@@ -81,7 +91,7 @@ export class BrokerRegistration {
     const response = await this.client.call<sluice.controller.BrokerHeartbeatResponse>('BrokerHeartbeat', {
       brokerId: this.config.nodeId, brokerEpoch: fromBigInt(this.brokerEpoch),
       metadataOffset: fromBigInt(BigInt(this.state.appliedEndOffset)), wantFence: false, wantShutDown: this.shuttingDown,
-    });
+    }, { attemptDeadlineMs: lifecycleAttemptDeadlineMs(this.config) });
     if (response.error === ControllerError.STALE_BROKER_EPOCH) {
       this.logger.warn({ nodeId: this.config.nodeId }, 'controller does not know our broker epoch; registering again');
       this.brokerEpoch = null;

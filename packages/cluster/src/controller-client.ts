@@ -12,21 +12,41 @@ const RETRY_BACKOFF_MS = 100;
 
 type Method = 'RegisterBroker' | 'BrokerHeartbeat' | 'AlterPartition' | 'CreateTopics' | 'DeleteTopics' | 'CreatePartitions' | 'AlterConfigs';
 
+/** Per-call options of {@link ControllerClient.call}. */
+export interface ControllerCallOptions {
+  /**
+   * Deadline of each attempt, at most the client's request timeout. Broker heartbeats pass half the
+   * broker session: a controller that froze (SIGSTOP) never answers, and an attempt that outlasts
+   * the session lets a newly active controller fence this live broker before it gets to try
+   * elsewhere (Kafka does the same, KAFKA-14392).
+   */
+  readonly attemptDeadlineMs?: number;
+}
+
 /**
- * A broker's way to the active controller: tries the controller it believes is active, follows
- * NOT_CONTROLLER answers to the leader they name, and otherwise walks the voters, within a bounded
- * window. Implements the broker's TopicAdmin by forwarding (clients never see NOT_CONTROLLER).
+ * A broker's way to the active controller: tries the controller it believes is active, switches
+ * to the leader this node's own quorum member reports as soon as that changes, follows
+ * NOT_CONTROLLER answers to the leader they name, and otherwise walks on to the next voter, within
+ * a bounded window. Implements the broker's TopicAdmin by forwarding (clients never see
+ * NOT_CONTROLLER).
  */
 export class ControllerClient implements TopicAdmin {
   private readonly clients = new Map<number, RpcClient<ControllerService>>();
   private readonly voterIds: number[];
   private activeId: number;
+  /** The quorum leader last read from `leaderHint`, so a change is followed once, not pinned to. */
+  private hintedLeaderId: number | null = null;
 
+  /**
+   * `leaderHint` is the quorum leader as this node's metadata quorum member (voter or observer)
+   * last saw it, or null; Kafka's brokers find the active controller the same way.
+   */
   constructor(
     voters: readonly QuorumVoter[],
     private readonly clusterId: string,
     private readonly requestTimeoutMs: number,
     private readonly logger: Logger,
+    private readonly leaderHint: () => number | null = () => null,
   ) {
     for (const v of voters) this.clients.set(v.id, new RpcClient(new PeerChannel({ address: `${v.host}:${v.port}` }), CONTROLLER_SERVICE));
     this.voterIds = voters.map((v) => v.id);
@@ -38,14 +58,15 @@ export class ControllerClient implements TopicAdmin {
   }
 
   /** Calls `method` on the active controller, retrying elsewhere until it answers or the window closes. */
-  async call<R extends { error: number; leaderId: number }>(method: Method, request: object): Promise<R> {
+  async call<R extends { error: number; leaderId: number }>(method: Method, request: object, options: ControllerCallOptions = {}): Promise<R> {
     const deadline = Date.now() + ATTEMPT_WINDOW_MS;
+    const attemptDeadlineMs = Math.min(options.attemptDeadlineMs ?? this.requestTimeoutMs, this.requestTimeoutMs);
     let lastProblem = 'no controller answered';
-    let next = 0;
     while (Date.now() < deadline) {
+      this.followLeaderHint();
       const client = this.clients.get(this.activeId)!;
       try {
-        const response = await client.call(method, { clusterId: this.clusterId, ...request } as never, { deadlineMs: this.requestTimeoutMs }) as unknown as R;
+        const response = await client.call(method, { clusterId: this.clusterId, ...request } as never, { deadlineMs: attemptDeadlineMs }) as unknown as R;
         if (response.error === ControllerError.OK || response.error === ControllerError.STALE_BROKER_EPOCH) return response;
         lastProblem = `controller ${this.activeId} answered ${ControllerError[response.error] ?? response.error}`;
         if (response.error === ControllerError.INCONSISTENT_CLUSTER_ID) throw new Error(`controller ${this.activeId} belongs to another cluster`);
@@ -60,11 +81,27 @@ export class ControllerClient implements TopicAdmin {
         if ((err as Error).message.includes('another cluster')) throw err;
         lastProblem = `controller ${this.activeId}: ${(err as Error).message}`;
       }
-      this.activeId = this.voterIds[next++ % this.voterIds.length]!;
+      this.activeId = this.voterAfter(this.activeId);
       await new Promise((r) => setTimeout(r, RETRY_BACKOFF_MS));
     }
     this.logger.warn({ method, problem: lastProblem }, 'controller unreachable');
     throw new Error(`${method}: ${lastProblem}`);
+  }
+
+  /**
+   * Switches to the quorum leader this node learned of, once per change: a hint that has not
+   * changed since the last look may name the controller that just failed to answer (this node's
+   * quorum member has not noticed it is gone yet), so it must not undo the walk to another voter.
+   */
+  private followLeaderHint(): void {
+    const hinted = this.leaderHint();
+    if (hinted !== null && hinted !== this.hintedLeaderId && this.clients.has(hinted)) this.activeId = hinted;
+    this.hintedLeaderId = hinted;
+  }
+
+  /** The voter after `id` in the configured order: a walk never asks the controller that just failed again first. */
+  private voterAfter(id: number): number {
+    return this.voterIds[(this.voterIds.indexOf(id) + 1) % this.voterIds.length]!;
   }
 
   /** Sends a partition leader's ISR change; maps the controller's answer for the replication core. */

@@ -75,7 +75,9 @@ export class SluiceNode {
 
   private async withBroker(state: MetadataState, clusterId: string): Promise<SluiceNode> {
     const { config, logger } = this;
-    const client = new ControllerClient(config.quorumVoters, clusterId, config.quorumRequestTimeoutMs, logger);
+    // The broker finds the active controller through this node's own quorum member, which learns
+    // of a new leader as soon as it is elected, rather than only by timing out on the old one.
+    const client = new ControllerClient(config.quorumVoters, clusterId, config.quorumRequestTimeoutMs, logger, () => this.driver.status().leaderId);
     const registration = new BrokerRegistration(config, client, state, logger);
     const broker = Broker.create({
       config, logger, metadata: state, admin: client, extraHandlers: [describeQuorumHandler(this.driver)],

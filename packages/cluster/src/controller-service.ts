@@ -73,15 +73,26 @@ export function controllerServiceHandlers(controller: ActiveController, clusterI
       return { topics: results.map((t) => ({ name: t.name, topicId: '', errorCode: t.errorCode, errorMessage: t.errorMessage ?? '', numPartitions: r.topics.find((x) => x.name === t.name)?.count ?? 0, replicationFactor: 0 })) };
     }),
     AlterConfigs: (r) => guard(r.clusterId, async () => {
-      const byResource = new Map<string, { resourceType: 'topic' | 'broker'; resourceName: string; configs: { name: string; op: 'SET' | 'DELETE'; value: string | null }[] }>();
-      for (const c of r.changes) {
-        const key = `${c.resourceType}:${c.resourceName}`;
-        const entry = byResource.get(key) ?? { resourceType: c.resourceType === 'broker' ? 'broker' : 'topic', resourceName: c.resourceName, configs: [] };
-        entry.configs.push({ name: c.name, op: c.operation === 1 ? 'DELETE' : 'SET', value: c.operation === 1 ? null : c.value });
-        byResource.set(key, entry);
-      }
-      const results = await controller.alterConfigs([...byResource.values()], r.validateOnly);
+      const results = await controller.alterConfigs(changesByResource(r.changes), r.validateOnly);
       return { results: results.map((x) => ({ resourceType: x.resourceType, resourceName: x.resourceName, errorCode: x.errorCode, errorMessage: x.errorMessage ?? '' })) };
     }),
   };
+}
+
+interface ResourceConfigChanges {
+  resourceType: 'topic' | 'broker';
+  resourceName: string;
+  configs: { name: string; op: 'SET' | 'DELETE'; value: string | null }[];
+}
+
+/** The wire's flat list of config changes, grouped per resource as the controller takes them. */
+function changesByResource(changes: readonly { resourceType: string; resourceName: string; name: string; operation: number; value: string }[]): ResourceConfigChanges[] {
+  const byResource = new Map<string, ResourceConfigChanges>();
+  for (const c of changes) {
+    const key = `${c.resourceType}:${c.resourceName}`;
+    const entry = byResource.get(key) ?? { resourceType: c.resourceType === 'broker' ? 'broker' : 'topic', resourceName: c.resourceName, configs: [] };
+    entry.configs.push({ name: c.name, op: c.operation === 1 ? 'DELETE' : 'SET', value: c.operation === 1 ? null : c.value });
+    byResource.set(key, entry);
+  }
+  return [...byResource.values()];
 }

@@ -64,15 +64,15 @@ export class StorageFailure extends KafkaError {
  * previous one's last offset (gaps are fine: compaction leaves them), a batch without a leader epoch, or a leader epoch below the log's latest
  * or the previous batch's (the follower must truncate to the divergence point first, KIP-101).
  */
-export type FollowerAppendProblem = BatchProblem | 'unexpected-base-offset' | 'overlapping-offsets' | 'missing-leader-epoch' | 'leader-epoch-goes-back';
+export type FollowerAppendProblem = BatchProblem | 'stale-fetch' | 'unexpected-base-offset' | 'overlapping-offsets' | 'missing-leader-epoch' | 'leader-epoch-goes-back';
 
 const BATCH_PROBLEMS: ReadonlySet<FollowerAppendProblem> = new Set(['truncated', 'bad-length', 'bad-magic', 'bad-crc']);
 
 /**
  * Batches fetched from the leader do not continue this log (nothing was written). Corrupt bytes
- * map to CORRUPT_MESSAGE, the rest to INVALID_RECORD. The replica fetcher handles it: an
- * unexpected base offset means a stale fetch response (fetch again from logEndOffset); the others
- * mean a leader bug or a follower that skipped truncation.
+ * map to CORRUPT_MESSAGE, the rest to INVALID_RECORD. The replica fetcher handles it: a stale
+ * fetch (the log end moved, e.g. by truncation, while the fetch was out) means fetch again from
+ * logEndOffset; the others mean a leader bug or a follower that skipped truncation.
  */
 export class InvalidFollowerAppend extends KafkaError {
   override name = 'InvalidFollowerAppend';

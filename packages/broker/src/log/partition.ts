@@ -145,9 +145,12 @@ export class Partition {
     return this.leader.checkFetchEpoch(currentLeaderEpoch);
   }
 
-  /** As follower: appends what the leader sent and takes its high watermark (never above our log end). */
-  appendAsFollower(batches: Buffer | null, leaderHighWatermark: bigint): void {
-    if (batches && batches.length > 0) this.log.appendAsFollower(batches);
+  /**
+   * As follower: appends what the leader sent for a fetch from `fetchOffset` and takes its high
+   * watermark (never above our log end).
+   */
+  appendAsFollower(batches: Buffer | null, fetchOffset: bigint, leaderHighWatermark: bigint): void {
+    if (batches && batches.length > 0) this.log.appendAsFollower(batches, fetchOffset);
     this.followerHighWatermark = leaderHighWatermark;
     this.notify();
   }

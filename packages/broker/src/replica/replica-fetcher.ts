@@ -69,13 +69,15 @@ export class ReplicaFetcher {
         await sleep(BACKOFF_MS);
         continue;
       }
+      // Where each partition's log ended when asked: an answer to an older log end is dropped.
+      const fetchOffsets = new Map(partitions.map((p) => [p, p.log.logEndOffset]));
       try {
         const response = await this.client.call('Fetch', {
           clusterId: this.context.clusterId, replicaId: this.context.nodeId, brokerEpoch: fromBigInt(epoch),
           maxWaitMs: FETCH_MAX_WAIT_MS, maxBytes: RESPONSE_BYTES_MAX,
           partitions: partitions.map((p) => ({
             topicId: p.topicId, partition: p.index, currentLeaderEpoch: p.leaderEpoch,
-            fetchOffset: fromBigInt(p.log.logEndOffset), lastFetchedEpoch: p.log.lastBatchEpoch,
+            fetchOffset: fromBigInt(fetchOffsets.get(p)!), lastFetchedEpoch: p.log.lastBatchEpoch,
             logStartOffset: fromBigInt(p.log.logStartOffset), maxBytes: PARTITION_BYTES_MAX,
           })),
         }, { deadlineMs: FETCH_MAX_WAIT_MS + FETCH_DEADLINE_EXTRA_MS });
@@ -85,7 +87,7 @@ export class ReplicaFetcher {
           continue;
         }
         let backOff = false;
-        for (const answer of response.partitions) backOff = this.handle(answer) || backOff;
+        for (const answer of response.partitions) backOff = this.handle(answer, fetchOffsets) || backOff;
         if (backOff) await sleep(BACKOFF_MS);
       } catch (err) {
         if (!this.stopped) this.context.logger.debug({ leaderId: this.leaderId, err: String(err) }, 'replica fetch failed');
@@ -95,15 +97,20 @@ export class ReplicaFetcher {
   }
 
   /** Applies one partition's answer; returns true when the fetcher should pause before the next round. */
-  private handle(answer: sluice.replication.ReplicaFetchPartitionResponse): boolean {
+  private handle(answer: sluice.replication.ReplicaFetchPartitionResponse, fetchOffsets: ReadonlyMap<Partition, bigint>): boolean {
     const partition = this.partitions.get(`${answer.topicId}:${answer.partition}`);
     if (!partition || partition.isLeader) return false;
+    // The partition was replaced, or its log truncated or appended to, while the fetch was out:
+    // this answer continues a log end we no longer have (with compaction's gaps, appending it
+    // could leave a hole). The next round asks again from the log end as it is now.
+    const fetchOffset = fetchOffsets.get(partition);
+    if (fetchOffset === undefined || fetchOffset !== partition.log.logEndOffset) return false;
     if (answer.errorCode !== ErrorCode.NONE) {
       this.context.logger.debug({ topic: partition.topicName, partition: partition.index, errorCode: answer.errorCode }, 'replica fetch error');
       return true;
     }
     if (answer.divergingEpoch) return !this.truncate(partition, answer.divergingEpoch.epoch, toBigInt(answer.divergingEpoch.endOffset));
-    partition.appendAsFollower(answer.records.length > 0 ? Buffer.from(answer.records.buffer, answer.records.byteOffset, answer.records.byteLength) : null, toBigInt(answer.highWatermark));
+    partition.appendAsFollower(answer.records.length > 0 ? Buffer.from(answer.records.buffer, answer.records.byteOffset, answer.records.byteLength) : null, fetchOffset, toBigInt(answer.highWatermark));
     return false;
   }
 

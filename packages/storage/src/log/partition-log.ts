@@ -3,7 +3,7 @@ import { rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH, KafkaError } from '@sluice/protocol';
 import { SEGMENT_BYTES_LIMIT, SILENT_LOGGER, validateLogConfig, type LogConfig, type StorageLogger } from '../config.js';
-import { InconsistentTopicId, invariant, InvariantError, OffsetOutOfRange, StorageFailure } from '../errors.js';
+import { InconsistentTopicId, invariant, InvariantError, InvalidFollowerAppend, OffsetOutOfRange, StorageFailure } from '../errors.js';
 import { RELATIVE_OFFSET_MAX, Segment } from '../segment/segment.js';
 import { compactLog, type CompactionResult, type CompactOptions } from './cleaner.js';
 import { readCleanerCheckpoint, writeCleanerCheckpoint, type CleanerCheckpoint } from './cleaner-files.js';
@@ -217,8 +217,13 @@ export class PartitionLog {
    * newer than the latest is recorded as that epoch's start. Rolls, indexes, flushes and fails like
    * `append`, and returns the same shape.
    */
-  appendAsFollower(batches: Buffer): AppendResult {
+  appendAsFollower(batches: Buffer, fetchOffset: bigint): AppendResult {
     this.assertUsable();
+    // Compaction leaves gaps, so a first batch above the log end is normal, but only for an answer
+    // to a fetch from this very log end: one fetched before a truncation would leave a hole.
+    if (fetchOffset !== this.nextOffset) {
+      throw new InvalidFollowerAppend('stale-fetch', 0, `fetched from offset ${fetchOffset} but the log now ends at ${this.nextOffset}`);
+    }
     const log = { logEndOffset: this.nextOffset, latestEpoch: this.epochs.latestEpoch, batchBytesMax: this.config.batchBytesMax };
     const summary = summarizeFollowerBatches(batches, log);
     const { firstOffset, lastOffset } = summary;

@@ -231,9 +231,9 @@ describe('PartitionLog.compact with a log that changes or a small map', () => {
     await compact(tmp.log);
     const follower = openLog(`${tmp.path}/follower`, { config: CONFIG });
     try {
-      follower.appendAsFollower(Buffer.concat(tmp.log.read(0n, { maxBytes: 1, minOneBatch: true }).chunks));
+      follower.appendAsFollower(Buffer.concat(tmp.log.read(0n, { maxBytes: 1, minOneBatch: true }).chunks), follower.logEndOffset);
       while (follower.logEndOffset < tmp.log.logEndOffset) {
-        follower.appendAsFollower(Buffer.concat(tmp.log.read(follower.logEndOffset, { maxBytes: 300, minOneBatch: true }).chunks));
+        follower.appendAsFollower(Buffer.concat(tmp.log.read(follower.logEndOffset, { maxBytes: 300, minOneBatch: true }).chunks), follower.logEndOffset);
       }
       assert.deepEqual(Buffer.concat(readAll(follower)), Buffer.concat(readAll(tmp.log)));
       assert.equal(follower.logEndOffset, 60n);

@@ -36,7 +36,7 @@ function fetchAll(follower: PartitionLog, leader: PartitionLog, maxBytes = 1 << 
 
 function fetchOnce(follower: PartitionLog, leader: PartitionLog, maxBytes: number): void {
   const { chunks } = leader.read(follower.logEndOffset, { maxBytes, minOneBatch: true });
-  follower.appendAsFollower(Buffer.concat(chunks));
+  follower.appendAsFollower(Buffer.concat(chunks), follower.logEndOffset);
 }
 
 function min(a: bigint, b: bigint): bigint {
@@ -98,7 +98,7 @@ describe('appendAsFollower', () => {
       leader.append(Buffer.concat([makeBatch({ recordsCount: 3 }), makeBatch({ recordsCount: 2, maxTimestamp: 9000n })]), { leaderEpoch: 2 });
       appendEpochs(leader, [2, 5, 5, 8]);
       const first = leader.read(0n, { maxBytes: 1 << 20, minOneBatch: true });
-      assert.deepEqual(follower.appendAsFollower(Buffer.concat(first.chunks)), { baseOffset: 0n, lastOffset: 8n, maxTimestamp: 9000n });
+      assert.deepEqual(follower.appendAsFollower(Buffer.concat(first.chunks), follower.logEndOffset), { baseOffset: 0n, lastOffset: 8n, maxTimestamp: 9000n });
       assert.deepEqual(Buffer.concat(readAll(follower)), Buffer.concat(readAll(leader)));
       assert.deepEqual(pairs(follower), [[2, 0n], [5, 6n], [8, 8n]]);
       assert.deepEqual(pairs(follower), pairs(leader));
@@ -110,7 +110,7 @@ describe('appendAsFollower', () => {
 
   it('keeps the epochs after a reopen, across the segments the follower rolled', async () => {
     tmp.log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2 } });
-    tmp.log.appendAsFollower(Buffer.concat([0, 0, 3, 3, 3, 4].map((epoch, i) => storedBatch(BigInt(i), epoch))));
+    tmp.log.appendAsFollower(Buffer.concat([0, 0, 3, 3, 3, 4].map((epoch, i) => storedBatch(BigInt(i), epoch))), tmp.log.logEndOffset);
     await closeAsIfCrashed(tmp.log, tmp.path);
     tmp.log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2 } });
     assert.deepEqual(pairs(tmp.log), [[0, 0n], [3, 2n], [4, 5n]]);
@@ -120,14 +120,14 @@ describe('appendAsFollower', () => {
   function assertRefused(batches: Buffer, problem: string, code: number): void {
     const before = Buffer.concat(readAll(tmp.log!));
     const leo = tmp.log!.logEndOffset;
-    assert.throws(() => tmp.log!.appendAsFollower(batches), (err: unknown) => err instanceof InvalidFollowerAppend && err.problem === problem && err.code === code);
+    assert.throws(() => tmp.log!.appendAsFollower(batches, tmp.log!.logEndOffset), (err: unknown) => err instanceof InvalidFollowerAppend && err.problem === problem && err.code === code);
     assert.equal(tmp.log!.logEndOffset, leo);
     assert.deepEqual(Buffer.concat(readAll(tmp.log!)), before);
   }
 
   it('refuses a first base offset below the log end offset (INVALID_RECORD)', () => {
     tmp.log = openLog(tmp.path);
-    tmp.log.appendAsFollower(storedBatch(0n, 1, 2));
+    tmp.log.appendAsFollower(storedBatch(0n, 1, 2), tmp.log.logEndOffset);
     assertRefused(storedBatch(1n, 1), 'unexpected-base-offset', 87);
     assertRefused(storedBatch(0n, 1), 'unexpected-base-offset', 87);
   });
@@ -140,19 +140,30 @@ describe('appendAsFollower', () => {
 
   it('accepts the gaps a compacted leader leaves: above the log end offset and between batches', () => {
     tmp.log = openLog(tmp.path, { config: { segmentBytes: BATCH_BYTES * 2 } });
-    tmp.log.appendAsFollower(storedBatch(0n, 1, 2));
-    const result = tmp.log.appendAsFollower(Buffer.concat([storedBatch(5n, 1), storedBatch(9n, 2, 3)]));
+    tmp.log.appendAsFollower(storedBatch(0n, 1, 2), tmp.log.logEndOffset);
+    const result = tmp.log.appendAsFollower(Buffer.concat([storedBatch(5n, 1), storedBatch(9n, 2, 3)]), tmp.log.logEndOffset);
     assert.deepEqual({ base: result.baseOffset, last: result.lastOffset }, { base: 5n, last: 11n });
     assert.equal(tmp.log.logEndOffset, 12n);
     assert.deepEqual(pairs(tmp.log), [[1, 0n], [2, 9n]]);
-    tmp.log.appendAsFollower(storedBatch(20n, 2));
+    tmp.log.appendAsFollower(storedBatch(20n, 2), tmp.log.logEndOffset);
     assert.deepEqual(batchesIn(readAll(tmp.log)).map((b) => [b.baseOffset, b.lastOffset]), [[0n, 1n], [5n, 5n], [9n, 11n], [20n, 20n]]);
+  });
+
+  it('refuses an answer to a fetch from an older log end (stale-fetch), so a truncation never turns into a gap', () => {
+    tmp.log = openLog(tmp.path);
+    tmp.log.appendAsFollower(Buffer.concat([storedBatch(0n, 1, 4), storedBatch(4n, 1, 6)]), tmp.log.logEndOffset);
+    const fetchedFrom = tmp.log.logEndOffset;
+    tmp.log.truncateTo(4n);
+    const before = Buffer.concat(readAll(tmp.log));
+    assert.throws(() => tmp.log!.appendAsFollower(storedBatch(10n, 1), fetchedFrom), (err: unknown) => err instanceof InvalidFollowerAppend && err.problem === 'stale-fetch');
+    assert.equal(tmp.log.logEndOffset, 4n);
+    assert.deepEqual(Buffer.concat(readAll(tmp.log)), before);
   });
 
   it('recovers a log with gaps and finds offsets inside them: a read at a removed offset returns the next batch', async () => {
     const config = { segmentBytes: BATCH_BYTES * 2, indexIntervalBytes: 0 };
     tmp.log = openLog(tmp.path, { config });
-    for (const base of [0n, 3n, 4n, 10n, 30n, 31n, 50n]) tmp.log.appendAsFollower(storedBatch(base, 1));
+    for (const base of [0n, 3n, 4n, 10n, 30n, 31n, 50n]) tmp.log.appendAsFollower(storedBatch(base, 1), tmp.log.logEndOffset);
     await closeAsIfCrashed(tmp.log, tmp.path);
     tmp.log = openLog(tmp.path, { config });
     assert.equal(tmp.log.logEndOffset, 51n);
@@ -164,7 +175,7 @@ describe('appendAsFollower', () => {
   it('refuses a leader epoch going back, within the batches or below the log latest', () => {
     tmp.log = openLog(tmp.path);
     assertRefused(Buffer.concat([storedBatch(0n, 3), storedBatch(1n, 2)]), 'leader-epoch-goes-back', 87);
-    tmp.log.appendAsFollower(storedBatch(0n, 3));
+    tmp.log.appendAsFollower(storedBatch(0n, 3), tmp.log.logEndOffset);
     assertRefused(storedBatch(1n, 2), 'leader-epoch-goes-back', 87);
     assertRefused(storedBatch(1n, -1), 'missing-leader-epoch', 87);
     assert.deepEqual(pairs(tmp.log), [[3, 0n]]);
@@ -323,7 +334,7 @@ describe('KIP-101 and KIP-279 truncation', () => {
       const leader = openLog(a);
       const follower = openLog(b);
       appendEpochs(leader, [4, 4]);
-      follower.appendAsFollower(Buffer.concat([storedBatch(0n, 2), storedBatch(1n, 2), storedBatch(2n, 2)]));
+      follower.appendAsFollower(Buffer.concat([storedBatch(0n, 2), storedBatch(1n, 2), storedBatch(2n, 2)]), follower.logEndOffset);
       assert.deepEqual(leader.endOffsetForEpoch(2), { epoch: -1, endOffset: -1n });
       assert.deepEqual(truncateToLeader(follower, leader, 1n), [1n]);
       return [leader, follower];

@@ -14,7 +14,7 @@ import { after, test } from 'node:test';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Metadata, type MetadataResponse } from '@sluice/protocol';
 import { LocalCluster, WireClient } from '@sluice/testkit';
-import { readPartition } from './support/fetch-reader.js';
+import { latestOffset, readPartition } from './support/fetch-reader.js';
 import { eventually, waitForLeader } from './support/quorum.js';
 
 const TOPIC = 'replicated';
@@ -119,7 +119,20 @@ test('kill -9 of a partition leader loses no acknowledged record and production 
   let checked = 0;
   let duplicates = 0;
   for (let p = 0; p < PARTITIONS; p++) {
-    const leader = (await partitionState(cluster.node(1).port, p)).leader;
+    // A leader that just took over (the preferred-leader move above) starts from its own high
+    // watermark, which may trail the old leader's until its followers fetch again: wait for it to
+    // cover every acknowledged offset, then read. A record lost for good never gets covered.
+    const lastAcked = [...acks.values()].filter(([partition]) => partition === p).reduce((max, [, offset]) => (offset > max ? offset : max), -1n);
+    let leader = -1;
+    await eventually(`partition ${p}'s high watermark covers its last acknowledged offset ${lastAcked}`, 15_000, async () => {
+      leader = (await partitionState(cluster.node(1).port, p)).leader;
+      const client = await WireClient.connect(cluster.node(leader).port);
+      try {
+        return (await latestOffset(client, TOPIC, p)) > lastAcked;
+      } finally {
+        client.close();
+      }
+    });
     const records = await readPartition(cluster.node(leader).port, TOPIC, p);
     const seen = new Set<string>();
     records.forEach((r, index) => {

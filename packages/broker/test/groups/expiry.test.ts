@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GroupCoordinatorState, type GroupRecord } from '../../src/groups/core/index.js';
-import { joinNew, joinOf, newCoordinator, subscription } from './helpers.js';
+import { commitStored, joinNew, joinOf, newCoordinator, subscription } from './helpers.js';
 
 const RETENTION = 60_000;
 const commit = (topic: string, partition: number, offset: bigint) => ({ topic, partition, offset, leaderEpoch: -1, metadata: null });
@@ -15,8 +15,8 @@ const kinds = (records: readonly GroupRecord[]) => records.map((r) => r.kind ===
 
 test('simple-consumer offsets expire retention after their commit; the emptied group goes with them', () => {
   const coord = newCoordinator();
-  coord.commitOffsets('g', { generationId: -1, memberId: '', offsets: [commit('t', 0, 5n)] }, 1000);
-  coord.commitOffsets('g', { generationId: -1, memberId: '', offsets: [commit('t', 1, 6n)] }, 30_000);
+  commitStored(coord, 'g', { generationId: -1, memberId: '', offsets: [commit('t', 0, 5n)] }, 1000);
+  commitStored(coord, 'g', { generationId: -1, memberId: '', offsets: [commit('t', 1, 6n)] }, 30_000);
   assert.deepEqual(coord.expireOffsets(1000 + RETENTION - 1, RETENTION).records, []);
   assert.deepEqual(kinds(coord.expireOffsets(1000 + RETENTION, RETENTION).records), ['offset-tombstone:t-0']);
   assert.equal(coord.fetchOffsets('g', [{ topic: 't', partition: 1 }]).partitions[0]?.offset, 6n);
@@ -29,7 +29,7 @@ test('a group with members keeps offsets of subscribed topics however old, and l
   const a = joinNew(coord, 1, 0, { protocols: [{ name: 'range', metadata: subscription('t') }] });
   const gen = joinOf(a.out, 1).generationId;
   coord.sync({ groupId: 'g', generationId: gen, memberId: a.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [] }, 2, 0);
-  coord.commitOffsets('g', { generationId: gen, memberId: a.memberId, offsets: [commit('t', 0, 1n), commit('old', 0, 2n)] }, 0);
+  commitStored(coord, 'g', { generationId: gen, memberId: a.memberId, offsets: [commit('t', 0, 1n), commit('old', 0, 2n)] }, 0);
   coord.heartbeat({ groupId: 'g', generationId: gen, memberId: a.memberId, groupInstanceId: null }, 3, RETENTION);
   const out = coord.expireOffsets(RETENTION, RETENTION);
   assert.deepEqual(kinds(out.records), ['offset-tombstone:old-0']);
@@ -41,7 +41,7 @@ test('an Empty group counts retention from when it became empty, not from its ol
   const a = joinNew(coord, 1, 0, { sessionTimeoutMs: 10_000 });
   const gen = joinOf(a.out, 1).generationId;
   coord.sync({ groupId: 'g', generationId: gen, memberId: a.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [] }, 2, 0);
-  coord.commitOffsets('g', { generationId: gen, memberId: a.memberId, offsets: [commit('t', 0, 9n)] }, 0);
+  commitStored(coord, 'g', { generationId: gen, memberId: a.memberId, offsets: [commit('t', 0, 9n)] }, 0);
   coord.leave({ groupId: 'g', members: [{ memberId: a.memberId, groupInstanceId: null }] }, 3, 100_000);
   coord.tick(100_000);
   assert.equal(coord.group('g')?.state, 'Empty');
@@ -52,8 +52,8 @@ test('an Empty group counts retention from when it became empty, not from its ol
 test('expiry replays: the tombstones it wrote rebuild a coordinator without the expired offsets', () => {
   const coord = newCoordinator();
   const records: GroupRecord[] = [];
-  records.push(...coord.commitOffsets('g', { generationId: -1, memberId: '', offsets: [commit('t', 0, 1n), commit('t', 1, 2n)] }, 0).records);
-  records.push(...coord.commitOffsets('g', { generationId: -1, memberId: '', offsets: [commit('t', 1, 3n)] }, 50_000).records);
+  records.push(...commitStored(coord, 'g', { generationId: -1, memberId: '', offsets: [commit('t', 0, 1n), commit('t', 1, 2n)] }, 0).records);
+  records.push(...commitStored(coord, 'g', { generationId: -1, memberId: '', offsets: [commit('t', 1, 3n)] }, 50_000).records);
   records.push(...coord.expireOffsets(RETENTION, RETENTION).records);
   const replayed = GroupCoordinatorState.replay(records, { newMemberId: () => 'x', nowMs: RETENTION });
   assert.deepEqual(replayed.fetchOffsets('g', null).partitions.map((p) => [p.partition, p.offset]), [[1, 3n]]);

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Prng } from '@sluice/testkit';
 import { GroupErrorCode as E, type Completion, type GroupCoordinatorState, type GroupOutput } from '../../src/groups/core/index.js';
-import { bytes, joinReq, newCoordinator, text } from './helpers.js';
+import { bytes, commitStored, joinReq, newCoordinator, text } from './helpers.js';
 
 type Phase = 'new' | 'joining' | 'syncing' | 'stable' | 'gone';
 interface Client { name: string; memberId: string; phase: Phase; generation: number; lastSentMs: number }
@@ -115,7 +115,7 @@ function runSchedule(seed: number, steps: number): { generations: number; commit
       victim.phase = 'gone';
       send(victim, (h) => coord.leave({ groupId: 'g', members: [{ memberId: victim.memberId, groupInstanceId: null }] }, h, nowMs));
     } else if (x < 0.4 && victim !== undefined && victim.phase === 'stable') {
-      const out = coord.commitOffsets('g', { generationId: victim.generation, memberId: victim.memberId, offsets: [{ topic: 't', partition: 0, offset: BigInt(step), leaderEpoch: -1, metadata: null }] }, nowMs);
+      const out = commitStored(coord, 'g', { generationId: victim.generation, memberId: victim.memberId, offsets: [{ topic: 't', partition: 0, offset: BigInt(step), leaderEpoch: -1, metadata: null }] }, nowMs);
       if (out.results[0]?.errorCode === E.NONE) commits += 1;
     }
     pump();

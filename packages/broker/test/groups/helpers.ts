@@ -88,3 +88,10 @@ export function joinNew(coord: GroupCoordinatorState, handle: number, nowMs: num
   const out = coord.join(joinReq({ ...o, memberId: first.memberId }), handle, nowMs);
   return { memberId: first.memberId, out };
 }
+
+/** OffsetCommit as the driver completes it when the records are stored: the offsets become visible. */
+export function commitStored(coord: GroupCoordinatorState, ...args: Parameters<GroupCoordinatorState['commitOffsets']>): ReturnType<GroupCoordinatorState['commitOffsets']> {
+  const out = coord.commitOffsets(...args);
+  coord.offsetsStored(out.records);
+  return out;
+}

@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GroupCoordinatorState, GroupErrorCode as E, offsetsPartitionFor, type GroupRecord } from '../../src/groups/core/index.js';
-import { bytes, joinNew, joinOf, newCoordinator, subscription } from './helpers.js';
+import { bytes, commitStored, joinNew, joinOf, newCoordinator, subscription } from './helpers.js';
 
 const commit = (topic: string, partition: number, offset: bigint, leaderEpoch = -1, metadata: string | null = null) => ({ topic, partition, offset, leaderEpoch, metadata });
 const codes = (r: { results: { errorCode: number }[] }) => r.results.map((x) => x.errorCode);
 
 test('simple consumer: generation -1 and empty member id commit to a group with no members; fetch returns offset, metadata, leader epoch and -1 when none', () => {
   const coord = newCoordinator();
-  const out = coord.commitOffsets('simple', { generationId: -1, memberId: '', offsets: [commit('t', 0, 42n, 3, 'm'), commit('t', 1, 7n)] }, 1000);
+  const out = commitStored(coord, 'simple', { generationId: -1, memberId: '', offsets: [commit('t', 0, 42n, 3, 'm'), commit('t', 1, 7n)] }, 1000);
   assert.deepEqual(codes(out), [E.NONE, E.NONE]);
   assert.equal(out.records.length, 2);
   const fetched = coord.fetchOffsets('simple', [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }, { topic: 't', partition: 2 }]);
@@ -22,24 +22,34 @@ test('simple consumer: generation -1 and empty member id commit to a group with 
   assert.deepEqual(coord.fetchOffsets('nobody', [{ topic: 't', partition: 0 }]).partitions.map((p) => p.offset), [-1n]);
 });
 
+test('a commit becomes visible to OffsetFetch only once its records are stored', () => {
+  const coord = newCoordinator();
+  commitStored(coord, 'g', { generationId: -1, memberId: '', offsets: [commit('t', 0, 5n)] }, 0);
+  const pending = coord.commitOffsets('g', { generationId: -1, memberId: '', offsets: [commit('t', 0, 9n)] }, 10);
+  assert.deepEqual(codes(pending), [E.NONE]);
+  assert.deepEqual(coord.fetchOffsets('g', [{ topic: 't', partition: 0 }]).partitions.map((p) => p.offset), [5n], 'not stored yet: the durable offset');
+  coord.offsetsStored(pending.records);
+  assert.deepEqual(coord.fetchOffsets('g', [{ topic: 't', partition: 0 }]).partitions.map((p) => p.offset), [9n]);
+});
+
 test('commit checks: unknown group with a generation → ILLEGAL_GENERATION; member and generation must match; CompletingRebalance → REBALANCE_IN_PROGRESS', () => {
   const coord = newCoordinator();
-  assert.deepEqual(codes(coord.commitOffsets('g', { generationId: 1, memberId: 'x', offsets: [commit('t', 0, 1n)] }, 0)), [E.ILLEGAL_GENERATION]);
+  assert.deepEqual(codes(commitStored(coord, 'g', { generationId: 1, memberId: 'x', offsets: [commit('t', 0, 1n)] }, 0)), [E.ILLEGAL_GENERATION]);
   const a = joinNew(coord, 1, 0);
   const gen = joinOf(a.out, 1).generationId;
-  const c = (generationId: number, memberId: string) => codes(coord.commitOffsets('g', { generationId, memberId, offsets: [commit('t', 0, 5n)] }, 10));
+  const c = (generationId: number, memberId: string) => codes(commitStored(coord, 'g', { generationId, memberId, offsets: [commit('t', 0, 5n)] }, 10));
   assert.deepEqual(c(gen, a.memberId), [E.REBALANCE_IN_PROGRESS], 'CompletingRebalance');
   coord.sync({ groupId: 'g', generationId: gen, memberId: a.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [] }, 2, 5);
   assert.deepEqual(c(gen, a.memberId), [E.NONE]);
   assert.deepEqual(c(gen + 1, a.memberId), [E.ILLEGAL_GENERATION]);
   assert.deepEqual(c(gen, 'ghost'), [E.UNKNOWN_MEMBER_ID]);
   assert.deepEqual(c(-1, ''), [E.UNKNOWN_MEMBER_ID], 'generation -1 is only for a group with no members');
-  assert.deepEqual(codes(coord.commitOffsets('g', { generationId: gen, memberId: a.memberId, offsets: [commit('t', 0, 5n, -1, 'x'.repeat(4097))] }, 10)), [E.OFFSET_METADATA_TOO_LARGE]);
+  assert.deepEqual(codes(commitStored(coord, 'g', { generationId: gen, memberId: a.memberId, offsets: [commit('t', 0, 5n, -1, 'x'.repeat(4097))] }, 10)), [E.OFFSET_METADATA_TOO_LARGE]);
 });
 
 test('OffsetDelete: allowed for topics the group does not subscribe to, GROUP_SUBSCRIBED_TO_TOPIC otherwise, GROUP_ID_NOT_FOUND for an unknown group', () => {
   const coord = newCoordinator();
-  coord.commitOffsets('g', { generationId: -1, memberId: '', offsets: [commit('t', 0, 1n), commit('u', 0, 2n)] }, 0);
+  commitStored(coord, 'g', { generationId: -1, memberId: '', offsets: [commit('t', 0, 1n), commit('u', 0, 2n)] }, 0);
   joinNew(coord, 1, 0, { protocols: [{ name: 'range', metadata: subscription('t') }] });
   const out = coord.deleteOffsets('g', [{ topic: 't', partition: 0 }, { topic: 'u', partition: 0 }]);
   assert.deepEqual(codes(out), [E.GROUP_SUBSCRIBED_TO_TOPIC, E.NONE]);
@@ -65,7 +75,7 @@ test('describe and list: state, protocol type, protocol and members with client 
 test('DeleteGroups: NON_EMPTY_GROUP unless Empty, GROUP_ID_NOT_FOUND when absent; deletion tombstones offsets and the group', () => {
   const coord = newCoordinator();
   joinNew(coord, 1, 0);
-  coord.commitOffsets('s', { generationId: -1, memberId: '', offsets: [commit('t', 0, 1n)] }, 0);
+  commitStored(coord, 's', { generationId: -1, memberId: '', offsets: [commit('t', 0, 1n)] }, 0);
   const out = coord.deleteGroups(['g', 's', 'zz']);
   assert.deepEqual(out.results.map((r) => r.errorCode), [E.NON_EMPTY_GROUP, E.NONE, E.GROUP_ID_NOT_FOUND]);
   assert.deepEqual(out.records.map((r) => r.kind), ['offset-tombstone', 'group-tombstone']);
@@ -94,9 +104,9 @@ test('replay of the returned records rebuilds the same offsets and group metadat
   const log: GroupRecord[] = [];
   const a = joinNew(coord, 1, 0, { clientId: 'a', groupInstanceId: null });
   log.push(...coord.sync({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [{ memberId: a.memberId, assignment: bytes('A') }] }, 2, 0).records);
-  log.push(...coord.commitOffsets('g', { generationId: 1, memberId: a.memberId, offsets: [commit('t', 0, 10n, 2, 'x'), commit('t', 1, 11n)] }, 5).records);
-  log.push(...coord.commitOffsets('g', { generationId: 1, memberId: a.memberId, offsets: [commit('t', 0, 12n, 2, 'y')] }, 6).records);
-  log.push(...coord.commitOffsets('s', { generationId: -1, memberId: '', offsets: [commit('u', 0, 1n)] }, 7).records);
+  log.push(...commitStored(coord, 'g', { generationId: 1, memberId: a.memberId, offsets: [commit('t', 0, 10n, 2, 'x'), commit('t', 1, 11n)] }, 5).records);
+  log.push(...commitStored(coord, 'g', { generationId: 1, memberId: a.memberId, offsets: [commit('t', 0, 12n, 2, 'y')] }, 6).records);
+  log.push(...commitStored(coord, 's', { generationId: -1, memberId: '', offsets: [commit('u', 0, 1n)] }, 7).records);
   log.push(...coord.deleteGroups(['s']).records);
   const copy = GroupCoordinatorState.replay(log, { newMemberId: (c) => `${c}-r`, nowMs: 100 });
   assert.deepEqual(copy.fetchOffsets('g', null), coord.fetchOffsets('g', null));

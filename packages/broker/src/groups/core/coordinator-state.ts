@@ -178,6 +178,18 @@ export class GroupCoordinatorState {
     return this.getOrCreate(groupId).commitOffsets(req, nowMs);
   }
 
+  /**
+   * The offset-commit records of an OffsetCommit are stored (replicated): their offsets become the
+   * groups' committed offsets. A group deleted or unloaded meanwhile takes none (its log says so too).
+   */
+  offsetsStored(records: readonly GroupRecord[]): void {
+    for (const record of records) {
+      if (record.kind !== 'offset-commit' || this.coordinatorError(record.groupId) !== GroupErrorCode.NONE) continue;
+      const { topic, partition, offset, leaderEpoch, metadata, commitTimestampMs } = record;
+      this.groups.get(record.groupId)?.offsets.put({ topic, partition, offset, leaderEpoch, metadata, commitTimestampMs });
+    }
+  }
+
   /** OffsetFetch: `partitions` null asks for all. Unknown groups have nothing committed. */
   fetchOffsets(groupId: string, partitions: readonly TopicPartition[] | null): { errorCode: number; partitions: FetchedOffset[] } {
     const error = this.coordinatorError(groupId);

@@ -1,13 +1,15 @@
 /**
  * Throws 100,000 mutated request frames at a live broker (bit flips, byte overwrites, truncation,
- * lying size prefixes, random bytes, unknown API keys and versions), over many connections, then
+ * lying size prefixes, random bytes, unknown API keys and versions; data, admin and group
+ * coordinator APIs), over many connections, then
  * checks that the broker still serves a produce and a fetch correctly and lost nothing written
  * before. The schedule comes from a seeded PRNG; a failure prints the seed (FUZZ_SEED replays it).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  ApiVersions, DescribeConfigs, encodeRecordBatch, encodeRequest, Fetch, ListOffsets, Metadata, Produce,
+  ApiVersions, DeleteGroups, DescribeConfigs, DescribeGroups, encodeRecordBatch, encodeRequest, Fetch, FindCoordinator, Heartbeat,
+  JoinGroup, LeaveGroup, ListGroups, ListOffsets, Metadata, OffsetCommit, OffsetDelete, OffsetFetch, Produce, SyncGroup,
   type ApiSpec, type Message, type ProduceResponse,
 } from '@sluice/protocol';
 import { Prng, WireClient } from '@sluice/testkit';
@@ -39,6 +41,34 @@ function seedFrames(): Buffer[] {
     frame(Fetch, 4, fetchBody), frame(Fetch, 12, fetchBody),
     frame(ListOffsets, 1, { replicaId: -1, topics: [{ name: 'fuzz', partitions: [{ partitionIndex: 0, timestamp: -2n }] }] }),
     frame(DescribeConfigs, 1, { resources: [{ resourceType: 2, resourceName: 'fuzz', configurationKeys: null }], includeSynonyms: true }),
+    ...groupFrames(frame),
+  ];
+}
+
+/** The group coordinator's APIs, flexible and non-flexible versions alike. */
+function groupFrames(frame: (api: ApiSpec, version: number, body: Message) => Buffer): Buffer[] {
+  const member = { groupId: 'fuzz-group', generationId: 1, memberId: 'm-1', groupInstanceId: null };
+  const join = { groupId: 'fuzz-group', sessionTimeoutMs: 6000, rebalanceTimeoutMs: 1000, memberId: '', groupInstanceId: null,
+    protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.from([0, 1, 0, 0, 0, 1, 0, 4, 102, 117, 122, 122, 0, 0, 0, 0]) }], reason: null };
+  const commit = { ...member, generationIdOrMemberEpoch: -1, memberId: '', retentionTimeMs: -1n,
+    topics: [{ name: 'fuzz', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: 'm' }] }] };
+  const fetchOffsets = { groupId: 'fuzz-group', topics: [{ name: 'fuzz', partitionIndexes: [0] }], groups: [{ groupId: 'fuzz-group', topics: null }], requireStable: false };
+  return [
+    frame(FindCoordinator, 1, { key: 'fuzz-group', keyType: 0, coordinatorKeys: [] }),
+    frame(FindCoordinator, 4, { key: '', keyType: 0, coordinatorKeys: ['fuzz-group', 'other'] }),
+    frame(JoinGroup, 2, join), frame(JoinGroup, 9, join),
+    frame(SyncGroup, 3, { ...member, protocolType: null, protocolName: null, assignments: [{ memberId: 'm-1', assignment: Buffer.from([0, 1]) }] }),
+    frame(SyncGroup, 5, { ...member, protocolType: 'consumer', protocolName: 'range', assignments: [] }),
+    frame(Heartbeat, 0, member), frame(Heartbeat, 4, member),
+    frame(LeaveGroup, 1, { groupId: 'fuzz-group', memberId: 'm-1', members: [] }),
+    frame(LeaveGroup, 5, { groupId: 'fuzz-group', memberId: '', members: [{ memberId: 'm-1', groupInstanceId: null, reason: 'fuzz' }] }),
+    frame(OffsetCommit, 2, commit), frame(OffsetCommit, 8, commit),
+    frame(OffsetFetch, 1, fetchOffsets), frame(OffsetFetch, 8, fetchOffsets),
+    frame(DescribeGroups, 0, { groups: ['fuzz-group'], includeAuthorizedOperations: false }),
+    frame(DescribeGroups, 5, { groups: ['fuzz-group', 'x'], includeAuthorizedOperations: true }),
+    frame(ListGroups, 0, { statesFilter: [] }), frame(ListGroups, 4, { statesFilter: ['Empty', 'Stable'] }),
+    frame(DeleteGroups, 2, { groupsNames: ['fuzz-group', 'y'] }),
+    frame(OffsetDelete, 0, { groupId: 'fuzz-group', topics: [{ name: 'fuzz', partitions: [{ partitionIndex: 0 }] }] }),
   ];
 }
 
@@ -103,7 +133,8 @@ function connect(port: number): Promise<Socket> {
 }
 
 test(`broker survives ${FRAMES} mutated frames (seed ${SEED})`, async () => {
-  const { node } = await startSingleNode(['auto.create.topics.enable=false', 'socket.request.max.bytes=1048576']);
+  const { node } = await startSingleNode(['auto.create.topics.enable=false', 'socket.request.max.bytes=1048576',
+    'offsets.topic.num.partitions=3', 'group.initial.rebalance.delay.ms=0']);
   const client = await WireClient.connect(node.port);
   await client.request(Metadata, 9, { topics: [{ name: 'fuzz' }], allowAutoTopicCreation: false });
   const { CreateTopics } = await import('@sluice/protocol');

@@ -1,19 +1,24 @@
 /**
  * Group coordinator failover with real processes: 3 combined nodes, __consumer_offsets with
  * replication factor 3, a topic with 3 partitions (RF 3, min.insync.replicas 2). A kafkajs
- * producer writes unique values (acks=all) while a kafkajs consumer group reads them, committing
- * after every record. The coordinator's node is killed with kill -9 during consumption: the group
- * moves to a new coordinator (FindCoordinator names another node), the committed offset of no
- * partition ever goes back (sampled throughout), and every acknowledged value is consumed (no
- * message skipped; redelivery is allowed, at-least-once).
+ * producer writes unique values (acks=all) while one consumer of the group reads them, committing
+ * as it goes: kafkajs (after every record) in one test, kafka-python (after every poll) in the
+ * other. The coordinator's node is killed with kill -9 during consumption: the group moves to a
+ * new coordinator (FindCoordinator names another node), the committed offset of no partition ever
+ * goes back (sampled throughout), and every acknowledged value is consumed (no message skipped;
+ * redelivery is allowed, at-least-once).
  *
- * The resume time printed is mostly kafkajs's: its consumer keeps committing to the coordinator it
- * joined through until its retries (30 here, up to 1 s apart) run out, then restarts and rejoins.
+ * The resume times printed are mostly the clients': kafkajs keeps committing to the coordinator it
+ * joined through until its retries (30 here, up to 1 s apart) run out, then restarts and rejoins;
+ * kafka-python looks the coordinator up again as soon as its connection fails.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { FindCoordinator, type FindCoordinatorResponse } from '@sluice/protocol';
 import { LocalCluster, WireClient } from '@sluice/testkit';
+import type { Kafka } from 'kafkajs';
 import { startGroupConsumer, testKafka, type Delivery } from './support/groups.js';
 import { eventually, waitForLeader } from './support/quorum.js';
 
@@ -34,7 +39,67 @@ async function coordinatorOf(port: number): Promise<number> {
   }
 }
 
-test('kill -9 of the group coordinator: the group moves, no committed offset goes back, no message is skipped', async () => {
+/** One group member under test: what it consumed, whether it owns every partition, how to stop it. */
+interface FailoverMember {
+  readonly sink: Delivery[];
+  ownsAll(): boolean;
+  assigned(): string;
+  stop(): Promise<void>;
+}
+
+async function kafkajsMember(kafka: Kafka): Promise<FailoverMember> {
+  const sink: Delivery[] = [];
+  const member = await startGroupConsumer(kafka, { groupId: GROUP, topic: TOPIC, name: 'kafkajs', sink });
+  return { sink, ownsAll: () => member.assigned().length === 3, assigned: () => member.assigned().join(','), stop: () => member.stop() };
+}
+
+/** kafka-python: commits what each poll returned, prints every record and every assignment. */
+const PY_MEMBER = String.raw`
+import signal, sys
+from kafka import KafkaConsumer, ConsumerRebalanceListener, OffsetAndMetadata
+bootstrap, topic, group = sys.argv[1], sys.argv[2], sys.argv[3]
+class Announce(ConsumerRebalanceListener):
+    def on_partitions_revoked(self, revoked): pass
+    def on_partitions_assigned(self, assigned):
+        print('assigned ' + ','.join(str(tp.partition) for tp in sorted(assigned)), flush=True)
+consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(','), group_id=group, auto_offset_reset='earliest',
+                         enable_auto_commit=False, session_timeout_ms=10000, heartbeat_interval_ms=500)
+consumer.subscribe([topic], listener=Announce())
+running = True
+def stop(*_):
+    global running
+    running = False
+signal.signal(signal.SIGTERM, stop)
+while running:
+    for tp, records in consumer.poll(timeout_ms=200).items():
+        for r in records:
+            print('record %d %d %s' % (r.partition, r.offset, r.value.decode()), flush=True)
+        try:
+            consumer.commit({tp: OffsetAndMetadata(records[-1].offset + 1, None)})
+        except Exception as e:
+            print('commit failed: %r' % e, file=sys.stderr, flush=True)
+consumer.close()
+`;
+
+function pythonMember(bootstrap: string): FailoverMember {
+  const sink: Delivery[] = [];
+  let assigned = '';
+  const child = spawn('/usr/bin/python3', ['-u', '-c', PY_MEMBER, bootstrap, TOPIC, GROUP], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const [kind, a, b, value] = line.split(' ');
+    if (kind === 'assigned') assigned = a ?? '';
+    if (kind === 'record') sink.push({ consumer: 'kafka-python', partition: Number(a), offset: BigInt(b!), value: value! });
+  });
+  child.stderr.resume();
+  return {
+    sink, ownsAll: () => assigned === '0,1,2', assigned: () => assigned,
+    stop: async () => { child.kill('SIGTERM'); await exited; },
+  };
+}
+
+async function coordinatorFailover(client: string, startMember: (kafka: Kafka) => Promise<FailoverMember>): Promise<void> {
+  await cluster?.close();
   cluster = await LocalCluster.start({ controllers: 3, overrides: ['group.initial.rebalance.delay.ms=0', 'offsets.topic.num.partitions=6'] });
   await waitForLeader(cluster, [1, 2, 3], 10_000);
   const kafka = testKafka(cluster.bootstrap, 'it-group-failover');
@@ -42,9 +107,9 @@ test('kill -9 of the group coordinator: the group moves, no committed offset goe
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] });
 
-  const sink: Delivery[] = [];
-  const member = await startGroupConsumer(kafka, { groupId: GROUP, topic: TOPIC, name: 'c', sink });
-  await eventually('the consumer owns every partition', 30_000, async () => member.assigned().length === 3);
+  const member = await startMember(kafka);
+  const sink = member.sink;
+  await eventually('the consumer owns every partition', 30_000, async () => member.ownsAll());
 
   // Produce unique values; remember which were acknowledged.
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -111,7 +176,7 @@ test('kill -9 of the group coordinator: the group moves, no committed offset goe
     const last = [0, 1, 2].map((p) => sink.filter((d) => d.partition === p).map((d) => d.offset).reduce((a, b) => (a > b ? a : b), -1n));
     const leaders = await admin.fetchTopicMetadata({ topics: [TOPIC] }).then((m) => JSON.stringify(m.topics[0]!.partitions.map((p) => [p.partitionId, p.leader, p.isr])), String);
     const ends = await admin.fetchTopicOffsets(TOPIC).then((o) => JSON.stringify(o.map((p) => [p.partition, p.high])), String);
-    throw new Error(`${String(err)}; missing ${missing.length}: ${missing.slice(0, 20).join(' ')}; last consumed per partition ${last.join(',')}; committed ${JSON.stringify([...highest].map(([p, o]) => [p, String(o)]))}; assigned ${member.assigned().join(',')}; leaders/isr ${leaders}; log ends ${ends}`);
+    throw new Error(`${String(err)}; missing ${missing.length}: ${missing.slice(0, 20).join(' ')}; last consumed per partition ${last.join(',')}; committed ${JSON.stringify([...highest].map(([p, o]) => [p, String(o)]))}; assigned ${member.assigned()}; leaders/isr ${leaders}; log ends ${ends}`);
   });
   await new Promise((r) => setTimeout(r, 1000));
   sampling = false;
@@ -122,9 +187,17 @@ test('kill -9 of the group coordinator: the group moves, no committed offset goe
   assert.deepEqual(regressions, [], 'no committed offset went back');
   assert.notEqual(newCoordinator, coordinator);
   const duplicates = sink.length - seen.size;
-  console.log(`# group failover: coordinator ${coordinator} killed, ${newCoordinator} took over; consumption resumed ${resumedMs} ms after the kill; ${acked.size} acknowledged, ${sink.length} delivered (${duplicates} redelivered)`);
+  console.log(`# group failover (${client}): coordinator ${coordinator} killed, ${newCoordinator} took over; consumption resumed ${resumedMs} ms after the kill; ${acked.size} acknowledged, ${sink.length} delivered (${duplicates} redelivered)`);
 
   await member.stop();
   await producer.disconnect();
   await admin.disconnect();
+}
+
+test('kafkajs: kill -9 of the group coordinator: the group moves, no committed offset goes back, no message is skipped', async () => {
+  await coordinatorFailover('kafkajs', kafkajsMember);
+});
+
+test('kafka-python: kill -9 of the group coordinator: the group moves, no committed offset goes back, no message is skipped', async () => {
+  await coordinatorFailover('kafka-python', async () => pythonMember(cluster.bootstrap));
 });

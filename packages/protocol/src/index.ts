@@ -12,3 +12,4 @@ export * from './error-codes.js';
 export * from './apis/index.js';
 export * from './record-batch-header.js';
 export * from './record-batch.js';
+export * from './snappy.js';

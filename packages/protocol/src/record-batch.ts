@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { snappyCompress, snappyDecompress } from './snappy.js';
 import { ProtocolDecodeError } from './primitives/errors.js';
 import { Reader } from './primitives/reader.js';
 import { Writer } from './primitives/writer.js';
@@ -47,7 +48,7 @@ export interface EncodeRecordBatchOptions {
   producerId?: bigint;
   producerEpoch?: number;
   baseSequence?: number;
-  compression?: 'none' | 'gzip';
+  compression?: 'none' | 'gzip' | 'snappy';
   timestampType?: TimestampType;
   transactional?: boolean;
   control?: boolean;
@@ -81,12 +82,12 @@ export interface DecodeRecordBatchesOptions {
   decompressedBytesMax?: number;
 }
 
-/** Thrown when a batch uses a codec this package cannot decompress (snappy, lz4, zstd). */
+/** Thrown when a batch uses a codec this package cannot decompress (lz4, zstd). */
 export class UnsupportedCompressionError extends Error {
   override name = 'UnsupportedCompressionError';
 
   constructor(readonly codec: CompressionName) {
-    super(`record batch compression '${codec}' is not supported for decoding (only none and gzip are)`);
+    super(`record batch compression '${codec}' is not supported for decoding (only none, gzip and snappy are)`);
   }
 }
 
@@ -99,7 +100,7 @@ export function encodeRecordBatch(opts: EncodeRecordBatchOptions): Buffer {
   const timestamps = opts.records.map((r) => r.timestamp ?? baseTimestamp);
   const body = encodeRecords(opts.records, timestamps, baseTimestamp);
   const compression = opts.compression ?? 'none';
-  const payload = compression === 'gzip' ? gzipSync(body) : body;
+  const payload = compression === 'gzip' ? gzipSync(body) : compression === 'snappy' ? snappyCompress(body) : body;
   const header = Buffer.alloc(BATCH.HEADER_BYTES);
   header.writeBigInt64BE(opts.baseOffset ?? 0n, BATCH.BASE_OFFSET);
   header.writeInt32BE(BATCH.HEADER_BYTES + payload.length - BATCH.LOG_OVERHEAD, BATCH.BATCH_LENGTH);
@@ -194,6 +195,13 @@ function decodeBatch(batch: Buffer, options: DecodeRecordBatchesOptions): Decode
 
 function decompress(codec: CompressionName, data: Buffer, bytesMax: number): Buffer {
   if (codec === 'none') return data;
+  if (codec === 'snappy') {
+    try {
+      return snappyDecompress(data, bytesMax);
+    } catch (err) {
+      throw new ProtocolDecodeError(`snappy records section does not decompress: ${(err as Error).message}`, { cause: err });
+    }
+  }
   if (codec !== 'gzip') throw new UnsupportedCompressionError(codec);
   try {
     return gunzipSync(data, { maxOutputLength: bytesMax });

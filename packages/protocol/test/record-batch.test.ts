@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
-  BATCH, computeBatchCrc, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError, UnsupportedCompressionError,
+  BATCH, computeBatchCrc, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError, snappyCompress, snappyDecompress, UnsupportedCompressionError,
   type EncodeRecordBatchOptions, type RecordInput,
 } from '../src/index.js';
 
@@ -92,7 +92,7 @@ const batchArb: fc.Arbitrary<EncodeRecordBatchOptions> = fc.record({
   producerId: fc.bigInt({ min: -1n, max: 2n ** 40n }),
   producerEpoch: fc.integer({ min: -1, max: 32767 }),
   baseSequence: fc.integer({ min: -1, max: 2 ** 31 - 1 }),
-  compression: fc.constantFrom('none' as const, 'gzip' as const),
+  compression: fc.constantFrom('none' as const, 'gzip' as const, 'snappy' as const),
   transactional: fc.boolean(),
   records: fc.array(recordArb, { minLength: 1, maxLength: 8 }),
 }, { noNullPrototype: true });
@@ -143,13 +143,36 @@ function withAttributes(batch: Buffer, attributes: number): Buffer {
   return copy;
 }
 
-test('snappy, lz4 and zstd batches are refused by name; codecs 5-7 are corrupt', () => {
+test('lz4 and zstd batches are refused by name; codecs 5-7 are corrupt; bytes that are not snappy fail as corrupt', () => {
   const plain = encodeRecordBatch({ baseTimestamp: 0n, records: [{ key: null, value: Buffer.from('x') }] });
-  for (const [codec, name] of [[2, 'snappy'], [3, 'lz4'], [4, 'zstd']] as const) {
+  for (const [codec, name] of [[3, 'lz4'], [4, 'zstd']] as const) {
     assert.throws(() => decodeRecordBatches(withAttributes(plain, codec)), (err: unknown) =>
       err instanceof UnsupportedCompressionError && err.codec === name && err.message.includes(name));
   }
   assert.throws(() => decodeRecordBatches(withAttributes(plain, 6)), ProtocolDecodeError);
+  assert.throws(() => decodeRecordBatches(withAttributes(plain, 2)), ProtocolDecodeError);
+});
+
+test('snappy: raw blocks round-trip, Java\'s xerial framing is read, and a bomb is refused before allocating', () => {
+  const records = Array.from({ length: 50 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`value ${i} `.repeat(20)) }));
+  const batch = encodeRecordBatch({ baseTimestamp: 0n, compression: 'snappy', records });
+  assert.ok(batch.length < encodeRecordBatch({ baseTimestamp: 0n, records }).length / 3, 'it compresses');
+  const [decoded] = decodeRecordBatches(batch);
+  assert.equal(decoded!.compression, 'snappy');
+  assert.deepEqual(decoded!.records.map((r) => r.value!.toString()), records.map((r) => r.value.toString()));
+
+  const text = Buffer.from('the quick brown fox '.repeat(100));
+  const halves = [text.subarray(0, 700), text.subarray(700)].map(snappyCompress);
+  const header = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00, 0, 0, 0, 1, 0, 0, 0, 1]);
+  const lengthPrefixed = (block: Buffer): Buffer[] => {
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(block.length);
+    return [length, block];
+  };
+  const framed = Buffer.concat([header, ...halves.flatMap(lengthPrefixed)]);
+  assert.deepEqual(snappyDecompress(framed, 1 << 20), text);
+  assert.throws(() => snappyDecompress(framed, 1000), /too big/);
+  assert.throws(() => snappyDecompress(snappyCompress(Buffer.alloc(1 << 20)), 1024), /too big/);
 });
 
 test('a flipped bit fails the CRC check; a gzip bomb is bounded', () => {

@@ -63,13 +63,14 @@ export function parseAcks(text: string): -1 | 0 | 1 {
 
 /** Codecs kafka-console-producer.sh names, and which of them this producer (kafkajs) can write. */
 const CODECS_KNOWN = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-const CODECS_SUPPORTED = ['none', 'gzip'] as const;
+const CODECS_SUPPORTED = ['none', 'gzip', 'snappy'] as const;
 
-/** `--compression-codec [codec]`: no value means gzip, as in Kafka; snappy, lz4 and zstd are refused by name. */
+/** `--compression-codec [codec]`: no value means gzip, as in Kafka; lz4 and zstd are refused by name. */
 export function parseCompression(text: string | undefined): (typeof CODECS_SUPPORTED)[number] {
   if (text === undefined) return 'none';
   const codec = text === '' ? 'gzip' : text.trim().toLowerCase();
   if ((CODECS_SUPPORTED as readonly string[]).includes(codec)) return codec as (typeof CODECS_SUPPORTED)[number];
-  if (CODECS_KNOWN.includes(codec)) throw new UsageError(`compression codec '${codec}' is not available in this producer: use ${CODECS_SUPPORTED.join(' or ')}`);
-  throw new UsageError(`compression codec '${text}' is unknown: use ${CODECS_SUPPORTED.join(' or ')}`);
+  const allowed = `${CODECS_SUPPORTED.slice(0, -1).join(', ')} or ${CODECS_SUPPORTED[CODECS_SUPPORTED.length - 1]}`;
+  if (CODECS_KNOWN.includes(codec)) throw new UsageError(`compression codec '${codec}' is not available in this producer: use ${allowed}`);
+  throw new UsageError(`compression codec '${text}' is unknown: use ${allowed}`);
 }

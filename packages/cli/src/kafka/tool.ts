@@ -1,4 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
+import kafkajs, { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { snappyCompress, snappyDecompress } from '@sluice/protocol';
 import type { Argv } from 'yargs';
 import { KafkaConnection } from './connection.js';
 import { UsageError } from './properties.js';
@@ -35,6 +36,17 @@ export function bootstrapOf(args: { 'bootstrap-server'?: string | string[]; 'bro
 export async function probeBootstrap(bootstrap: string, timeoutMs = CONNECT_TIMEOUT_MS_DEFAULT): Promise<void> {
   (await connectBootstrap(bootstrap, timeoutMs)).close();
 }
+
+/** Largest records section one snappy batch may decompress to (as the protocol package's default). */
+const SNAPPY_BYTES_MAX = 64 * 1024 * 1024;
+
+// kafkajs has only gzip built in: snappy comes from the project's codec, so the console tools
+// write it and read what Java and librdkafka producers compress with it.
+// (CompressionCodecs is not among the names Node finds in kafkajs's CommonJS exports.)
+kafkajs.CompressionCodecs[CompressionTypes.Snappy] = () => ({
+  compress: async (encoder: { buffer: Buffer }) => snappyCompress(encoder.buffer),
+  decompress: async (buffer: Buffer) => snappyDecompress(buffer, SNAPPY_BYTES_MAX),
+});
 
 /**
  * A kafkajs client for the console tools: every broker in `--bootstrap-server`, kafkajs's own

@@ -44,7 +44,8 @@ test('compression: none by default, gzip when the flag has no value, the others 
   assert.equal(parseCompression(undefined), 'none');
   assert.equal(parseCompression(''), 'gzip');
   assert.equal(parseCompression('GZIP'), 'gzip');
-  assert.throws(() => parseCompression('zstd'), /'zstd' is not available in this producer: use none or gzip/);
+  assert.equal(parseCompression('snappy'), 'snappy');
+  assert.throws(() => parseCompression('zstd'), /'zstd' is not available in this producer: use none, gzip or snappy/);
   assert.throws(() => parseCompression('brotli'), /'brotli' is unknown/);
 });
 

@@ -175,6 +175,21 @@ test('snappy: raw blocks round-trip, Java\'s xerial framing is read, and a bomb 
   assert.throws(() => snappyDecompress(snappyCompress(Buffer.alloc(1 << 20)), 1024), /too big/);
 });
 
+test('malformed snappy fails fast: a literal whose length wraps around, short input, copies before the start', () => {
+  const cases = [
+    Buffer.from([0x10, 0xfc, 0xfa, 0xff, 0xff, 0xff]), // a 4-byte literal length of 2^32-5 (snappyjs alone loops forever)
+    Buffer.from([0xe8, 0x07, 0x00, 0x61]), // declares 1000 bytes, holds one
+    Buffer.from([0x04, 0x01, 0x05, 0x00]), // a copy with nothing before it
+    Buffer.from([0x80]), // a length varint cut off
+  ];
+  for (const data of cases) assert.throws(() => snappyDecompress(data, 1 << 20), Error, data.toString('hex'));
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+    try {
+      snappyDecompress(Buffer.from(bytes), 1 << 16);
+    } catch { /* refused: fine, as long as it returns */ }
+  }), { numRuns: 2000 });
+});
+
 test('a flipped bit fails the CRC check; a gzip bomb is bounded', () => {
   const batch = encodeRecordBatch({ baseTimestamp: 0n, records: [{ key: null, value: Buffer.from('abc') }] });
   const flipped = Buffer.from(batch);

@@ -139,7 +139,7 @@ export class GroupCoordinator {
     const { results, records } = state.commitOffsets(groupId, { ...req, offsets: known }, this.deps.now());
     const stored = await this.persist(records);
     // Visible to OffsetFetch only once replicated: a coordinator dying before that never showed them.
-    if (stored === GroupErrorCode.NONE) this.state?.offsetsStored(records);
+    this.state?.offsetsSettled(records, stored === GroupErrorCode.NONE);
     const byKey = new Map(results.map((r) => [`${r.topic}\u0000${r.partition}`, r.errorCode === GroupErrorCode.NONE ? stored : r.errorCode]));
     return req.offsets.map((o) => ({
       topic: o.topic, partition: o.partition, errorCode: byKey.get(`${o.topic}\u0000${o.partition}`) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,

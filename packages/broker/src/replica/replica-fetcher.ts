@@ -1,4 +1,4 @@
-import { ErrorCode } from '@sluice/protocol';
+import { ErrorCode, KafkaError } from '@sluice/protocol';
 import { fromBigInt, PeerChannel, REPLICATION_SERVICE, RpcClient, toBigInt, type ReplicationService, type sluice } from '@sluice/rpc';
 import type { Logger } from '../logger.js';
 import type { Partition } from '../log/partition.js';
@@ -87,12 +87,23 @@ export class ReplicaFetcher {
           continue;
         }
         let backOff = false;
-        for (const answer of response.partitions) backOff = this.handle(answer, fetchOffsets) || backOff;
+        for (const answer of response.partitions) backOff = this.handleOne(answer, fetchOffsets) || backOff;
         if (backOff) await sleep(BACKOFF_MS);
       } catch (err) {
         if (!this.stopped) this.context.logger.debug({ leaderId: this.leaderId, err: String(err) }, 'replica fetch failed');
         await sleep(BACKOFF_MS);
       }
+    }
+  }
+
+  /** One partition's answer; a refused append is that partition's problem, not its neighbours'. */
+  private handleOne(answer: sluice.replication.ReplicaFetchPartitionResponse, fetchOffsets: ReadonlyMap<Partition, bigint>): boolean {
+    try {
+      return this.handle(answer, fetchOffsets);
+    } catch (err) {
+      if (!(err instanceof KafkaError)) throw err;
+      this.context.logger.warn({ topic: answer.topicId, partition: answer.partition, err: String(err) }, 'replica fetch answer not appended');
+      return true;
     }
   }
 

@@ -92,6 +92,6 @@ export function joinNew(coord: GroupCoordinatorState, handle: number, nowMs: num
 /** OffsetCommit as the driver completes it when the records are stored: the offsets become visible. */
 export function commitStored(coord: GroupCoordinatorState, ...args: Parameters<GroupCoordinatorState['commitOffsets']>): ReturnType<GroupCoordinatorState['commitOffsets']> {
   const out = coord.commitOffsets(...args);
-  coord.offsetsStored(out.records);
+  coord.offsetsSettled(out.records, true);
   return out;
 }

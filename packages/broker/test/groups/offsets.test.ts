@@ -28,8 +28,28 @@ test('a commit becomes visible to OffsetFetch only once its records are stored',
   const pending = coord.commitOffsets('g', { generationId: -1, memberId: '', offsets: [commit('t', 0, 9n)] }, 10);
   assert.deepEqual(codes(pending), [E.NONE]);
   assert.deepEqual(coord.fetchOffsets('g', [{ topic: 't', partition: 0 }]).partitions.map((p) => p.offset), [5n], 'not stored yet: the durable offset');
-  coord.offsetsStored(pending.records);
+  coord.offsetsSettled(pending.records, true);
   assert.deepEqual(coord.fetchOffsets('g', [{ topic: 't', partition: 0 }]).partitions.map((p) => p.offset), [9n]);
+});
+
+test('a pending commit keeps its new group from expiring; a deletion while it is pending cancels it, with a tombstone', () => {
+  const coord = newCoordinator();
+  const pending = coord.commitOffsets('fresh', { generationId: -1, memberId: '', offsets: [commit('t', 0, 7n)] }, 0);
+  const expiry = coord.expireOffsets(10 ** 12, 1000);
+  assert.deepEqual(expiry.records, [], 'nothing expires or dies while the commit is written');
+  coord.offsetsSettled(pending.records, true);
+  assert.deepEqual(coord.fetchOffsets('fresh', [{ topic: 't', partition: 0 }]).partitions.map((p) => p.offset), [7n]);
+
+  const next = coord.commitOffsets('fresh', { generationId: -1, memberId: '', offsets: [commit('u', 0, 3n)] }, 0);
+  const deleted = coord.deleteOffsets('fresh', [{ topic: 'u', partition: 0 }]);
+  assert.deepEqual(deleted.records.map((r) => r.kind), ['offset-tombstone'], 'the log gets the deletion after the commit');
+  coord.offsetsSettled(next.records, true);
+  assert.deepEqual(coord.fetchOffsets('fresh', [{ topic: 'u', partition: 0 }]).partitions.map((p) => p.offset), [-1n], 'as the log says');
+
+  const failed = coord.commitOffsets('fresh', { generationId: -1, memberId: '', offsets: [commit('t', 0, 9n)] }, 0);
+  coord.offsetsSettled(failed.records, false);
+  assert.deepEqual(coord.fetchOffsets('fresh', [{ topic: 't', partition: 0 }]).partitions.map((p) => p.offset), [7n], 'a write that failed changes nothing');
+  assert.ok(coord.expireOffsets(10 ** 12, 1000).records.length > 0, 'and no longer holds expiry back');
 });
 
 test('commit checks: unknown group with a generation → ILLEGAL_GENERATION; member and generation must match; CompletingRebalance → REBALANCE_IN_PROGRESS', () => {

@@ -179,14 +179,15 @@ export class GroupCoordinatorState {
   }
 
   /**
-   * The offset-commit records of an OffsetCommit are stored (replicated): their offsets become the
-   * groups' committed offsets. A group deleted or unloaded meanwhile takes none (its log says so too).
+   * The offset-commit records of an OffsetCommit were written (`stored`: replicated) or not: stored
+   * ones become the groups' committed offsets, unless deleted meanwhile (a group deleted or unloaded,
+   * an offset deleted or the group's offsets tombstoned: the log says so too); others are dropped.
    */
-  offsetsStored(records: readonly GroupRecord[]): void {
+  offsetsSettled(records: readonly GroupRecord[], stored: boolean): void {
     for (const record of records) {
       if (record.kind !== 'offset-commit' || this.coordinatorError(record.groupId) !== GroupErrorCode.NONE) continue;
       const { topic, partition, offset, leaderEpoch, metadata, commitTimestampMs } = record;
-      this.groups.get(record.groupId)?.offsets.put({ topic, partition, offset, leaderEpoch, metadata, commitTimestampMs });
+      this.groups.get(record.groupId)?.offsets.settle({ topic, partition, offset, leaderEpoch, metadata, commitTimestampMs }, stored);
     }
   }
 
@@ -249,7 +250,7 @@ export class GroupCoordinatorState {
     for (const group of [...this.groups.values()]) {
       if (this.coordinatorError(group.groupId) !== GroupErrorCode.NONE) continue;
       records.push(...group.expireOffsets(nowMs, retentionMs));
-      if (group.state === 'Empty' && group.isEmpty && group.offsets.size === 0) {
+      if (group.state === 'Empty' && group.isEmpty && group.offsets.size === 0 && !group.offsets.hasPending) {
         records.push(...group.markDead().records);
         this.groups.delete(group.groupId);
       }

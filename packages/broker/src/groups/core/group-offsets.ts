@@ -46,9 +46,15 @@ function keyOf(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
 
-/** The committed offsets of one group, kept in commit order per partition key. */
+/**
+ * The committed offsets of one group, kept in commit order per partition key, and the commits
+ * still being written (pending), which are not visible yet but keep their partition from expiring
+ * and their group from being deleted, as Kafka's pending offset commits do.
+ */
 export class GroupOffsets {
   private readonly byPartition = new Map<string, TopicPartition & CommittedOffset>();
+  /** Commits appended and not yet stored, per partition key. A deletion cancels them. */
+  private readonly pending = new Map<string, number>();
 
   /** Number of committed partitions. */
   get size(): number {
@@ -60,9 +66,35 @@ export class GroupOffsets {
     this.byPartition.set(keyOf(entry.topic, entry.partition), { ...entry });
   }
 
-  /** Removes a commit; returns whether one existed. */
+  /** Removes a commit and cancels any pending one; returns whether either existed. */
   remove(topic: string, partition: number): boolean {
-    return this.byPartition.delete(keyOf(topic, partition));
+    const key = keyOf(topic, partition);
+    const cancelled = this.pending.delete(key);
+    return this.byPartition.delete(key) || cancelled;
+  }
+
+  /** Whether a commit is still being written. */
+  get hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** A commit was accepted and its record appended: it is pending until `settle`. */
+  addPending(topic: string, partition: number): void {
+    const key = keyOf(topic, partition);
+    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * A pending commit's write ended: stored, it becomes the committed offset, unless a deletion
+   * cancelled it meanwhile (its tombstone follows it in the log); not stored, it is dropped.
+   */
+  settle(entry: TopicPartition & CommittedOffset, stored: boolean): void {
+    const key = keyOf(entry.topic, entry.partition);
+    const count = this.pending.get(key);
+    if (count === undefined) return;
+    if (count > 1) this.pending.set(key, count - 1);
+    else this.pending.delete(key);
+    if (stored) this.put(entry);
   }
 
   /** The commit for a partition, if any. */
@@ -90,7 +122,7 @@ export class GroupOffsets {
 
   /** Removes the commits `isExpired` picks and returns their tombstones. */
   expire(groupId: string, isExpired: (commit: TopicPartition & CommittedOffset) => boolean): GroupRecord[] {
-    const expired = this.all().filter(isExpired);
+    const expired = this.all().filter((c) => !this.pending.has(keyOf(c.topic, c.partition)) && isExpired(c));
     for (const c of expired) this.remove(c.topic, c.partition);
     return expired.map((c) => ({ kind: 'offset-tombstone', groupId, topic: c.topic, partition: c.partition }));
   }
@@ -99,6 +131,7 @@ export class GroupOffsets {
   tombstoneAll(groupId: string): GroupRecord[] {
     const records: GroupRecord[] = this.all().map((c) => ({ kind: 'offset-tombstone', groupId, topic: c.topic, partition: c.partition }));
     this.byPartition.clear();
+    this.pending.clear();
     return records;
   }
 }

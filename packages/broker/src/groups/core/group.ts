@@ -511,8 +511,8 @@ export class ClassicGroup {
    * Generation < 0 on an Empty group is a simple (standalone) consumer's commit. As in Kafka,
    * a member of the current generation may still commit while the group is PreparingRebalance
    * (kafkajs and the Java client commit before rejoining); CompletingRebalance refuses.
-   * Nothing changes here: the accepted offsets come back as records, and become visible (OffsetFetch)
-   * only once those are stored (`GroupCoordinatorState.offsetsStored`), as Kafka's pending commits.
+   * The accepted offsets come back as records and are pending: visible (OffsetFetch) only once those
+   * are stored (`GroupCoordinatorState.offsetsSettled`), as Kafka's pending commits.
    */
   commitOffsets(req: { readonly generationId: number; readonly memberId: string; readonly groupInstanceId?: string | null; readonly offsets: readonly OffsetCommitEntry[] }, nowMs: number): { results: PartitionResult[]; records: GroupRecord[] } {
     const error = this.commitError(req.generationId, req.memberId, req.groupInstanceId ?? null);
@@ -526,6 +526,7 @@ export class ClassicGroup {
       if (errorCode === C.NONE && new TextEncoder().encode(o.metadata ?? '').byteLength > this.config.offsetMetadataBytesMax) errorCode = C.OFFSET_METADATA_TOO_LARGE;
       if (errorCode === C.NONE) {
         const entry = { topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata ?? '', commitTimestampMs: nowMs };
+        this.offsets.addPending(o.topic, o.partition);
         records.push({ kind: 'offset-commit', groupId: this.groupId, ...entry });
       }
       return { topic: o.topic, partition: o.partition, errorCode };

@@ -260,8 +260,15 @@ async function swapIn(ctx: CleanerContext, outputs: GroupOutput[], crashAfter: C
   const countRename = (): void => {
     if (++renames === crashAfter) throw new RunStopped(true);
   };
-  for (const segment of changed.flatMap((g) => g.old)) segment.delete(ctx.logger, countRename);
-  for (const segment of written) segment.renameFiles(ctx.dir, '', countRename);
+  try {
+    for (const segment of changed.flatMap((g) => g.old)) segment.delete(ctx.logger, countRename);
+    for (const segment of written) segment.renameFiles(ctx.dir, '', countRename);
+  } catch (err) {
+    // Past the commit point a disk error stops the log: memory no longer matches the files, and
+    // the manifest left behind lets recovery finish the swap at the next open.
+    if (err instanceof RunStopped) throw err;
+    throw ctx.fail(err);
+  }
   ctx.commit(outputs.reduce((n, g) => n + g.old.length, 0), outputs.flatMap((g) => (g.changed ? (g.output ? [g.output] : []) : g.old)));
   stopAfter('swapped-in');
   try {

@@ -14,8 +14,8 @@ import { largestTimestampMs } from './retention.js';
  * writes the output and swaps it in.
  */
 
-/** Compression codecs whose batches the cleaner decodes and rewrites: none and gzip (what @sluice/protocol encodes). */
-const REWRITABLE_CODECS: ReadonlySet<number> = new Set([0, 1]);
+/** Compression codecs whose batches the cleaner decodes and rewrites: none, gzip and snappy (what @sluice/protocol encodes). */
+const REWRITABLE_CODECS: ReadonlySet<number> = new Set([0, 1, 2]);
 
 /** Batches are read this much at a time (or one whole batch when larger): segment by segment, never a whole file. */
 const READ_WINDOW_BYTES = 1024 * 1024;
@@ -106,7 +106,7 @@ export async function forEachStoredBatch(segment: Segment, visit: (batch: Buffer
   }
 }
 
-/** Whether the cleaner decodes and rewrites this stored batch: none or gzip, not transactional, not control. */
+/** Whether the cleaner decodes and rewrites this stored batch: none, gzip or snappy, not transactional, not control. */
 export function isRewritable(batch: Buffer): boolean {
   const attributes = batch.readInt16BE(BATCH.ATTRIBUTES);
   return REWRITABLE_CODECS.has(attributes & COMPRESSION_CODEC_MASK) && (attributes & (TRANSACTIONAL_FLAG | CONTROL_FLAG)) === 0;
@@ -219,7 +219,7 @@ function reencode(decoded: DecodedBatch, kept: readonly DecodedRecord[]): Buffer
     producerId: decoded.producerId,
     producerEpoch: decoded.producerEpoch,
     baseSequence: decoded.baseSequence,
-    compression: decoded.compression === 'gzip' ? 'gzip' : 'none',
+    compression: decoded.compression === 'gzip' || decoded.compression === 'snappy' ? decoded.compression : 'none',
     timestampType: decoded.timestampType,
     records: kept.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: r.offsetDelta })),
   });

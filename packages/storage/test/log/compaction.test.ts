@@ -2,7 +2,7 @@
  * Proves PartitionLog.compact on real partition logs in temp dirs: it keeps the latest record per
  * key with its offset, drops tombstones only after delete.retention.ms, honours the high
  * watermark and min.compaction.lag.ms, never touches the active segment, merges small segments,
- * rewrites gzip batches with valid CRCs and leaves transactional ones alone, skips a run with
+ * rewrites gzip and snappy batches with valid CRCs and leaves transactional ones alone, skips a run with
  * nothing new cheaply, and survives a crash after every step of the swap (the files are left as
  * the crash would leave them, then the directory is reopened and recovered).
  */
@@ -24,7 +24,7 @@ const CONFIG = { segmentBytes: 400, indexIntervalBytes: 0 };
 type Entry = [key: string, value: string | null];
 
 /** One batch of keyed records, as a producer sends it. */
-function keyedBatch(records: Entry[], opts: { ts?: bigint; compression?: 'none' | 'gzip'; transactional?: boolean } = {}): Buffer {
+function keyedBatch(records: Entry[], opts: { ts?: bigint; compression?: 'none' | 'gzip' | 'snappy'; transactional?: boolean } = {}): Buffer {
   return encodeRecordBatch({
     baseTimestamp: opts.ts ?? T0,
     compression: opts.compression ?? 'none',
@@ -158,19 +158,19 @@ describe('PartitionLog.compact', () => {
     assert.deepEqual(contents(tmp.log), latestPerKey(all, third.cleanableEndOffset));
   });
 
-  it('rewrites gzip batches with valid CRCs and keeps transactional batches untouched', async () => {
+  for (const compression of ['gzip', 'snappy'] as const) it(`rewrites ${compression} batches with valid CRCs and keeps transactional batches untouched`, async () => {
     tmp.log = openLog(tmp.path, { config: { ...CONFIG, segmentBytes: 600 } });
-    tmp.log.append(keyedBatch([['a', '1'], ['b', '1'], ['c', '1']], { compression: 'gzip' }), { leaderEpoch: 0 });
+    tmp.log.append(keyedBatch([['a', '1'], ['b', '1'], ['c', '1']], { compression }), { leaderEpoch: 0 });
     tmp.log.append(keyedBatch([['a', 'txn']], { transactional: true }), { leaderEpoch: 0 });
-    for (let i = 0; i < 10; i++) tmp.log.append(keyedBatch([['a', `${i}`], ['b', `${i}`]], { compression: 'gzip' }), { leaderEpoch: 0 });
+    for (let i = 0; i < 10; i++) tmp.log.append(keyedBatch([['a', `${i}`], ['b', `${i}`]], { compression }), { leaderEpoch: 0 });
     const before = contents(tmp.log);
     const result = await compact(tmp.log);
     const after = contents(tmp.log);
     assert.ok(result.recordsRemoved > 0);
-    assert.ok(after.some(([o, k, v]) => o === 2n && k === 'c' && v === '1'), 'c survives inside its rewritten gzip batch');
+    assert.ok(after.some(([o, k, v]) => o === 2n && k === 'c' && v === '1'), `c survives inside its rewritten ${compression} batch`);
     assert.ok(after.some(([o, , v]) => o === 3n && v === 'txn'), 'the transactional batch is kept as is');
     const rewritten = decodeRecordBatches(Buffer.concat(readAll(tmp.log)))[0]!;
-    assert.deepEqual({ compression: rewritten.compression, base: rewritten.baseOffset, lastDelta: rewritten.lastOffsetDelta, records: rewritten.records.length }, { compression: 'gzip', base: 0n, lastDelta: 2, records: 1 });
+    assert.deepEqual({ compression: rewritten.compression, base: rewritten.baseOffset, lastDelta: rewritten.lastOffsetDelta, records: rewritten.records.length }, { compression, base: 0n, lastDelta: 2, records: 1 });
     assert.deepEqual(after.filter(([o]) => o >= result.cleanableEndOffset), before.filter(([o]) => o >= result.cleanableEndOffset));
   });
 

@@ -91,7 +91,8 @@ export class UnsupportedCompressionError extends Error {
   }
 }
 
-const DECOMPRESSED_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
+/** Largest records section one batch may decompress to unless the caller says otherwise (64 MiB). */
+export const DECOMPRESSED_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
 
 /** Encodes one batch with its CRC-32C, lastOffsetDelta and maxTimestamp computed from the records. */
 export function encodeRecordBatch(opts: EncodeRecordBatchOptions): Buffer {

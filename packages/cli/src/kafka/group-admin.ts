@@ -34,6 +34,19 @@ export interface CommittedOffset {
 /** A partition-level error answered by a broker. */
 export class PartitionError extends Error {}
 
+/**
+ * Runs `attempt` until it answers NONE: a retriable error code waits RETRY_BACKOFF_MS and tries
+ * again while the deadline allows; any other, or the deadline, throws `what: <error>`.
+ */
+async function retryUntil<T>(deadline: number, what: string, attempt: () => Promise<{ errorCode: number; value: T }>): Promise<T> {
+  for (;;) {
+    const { errorCode, value } = await attempt();
+    if (errorCode === ErrorCode.NONE) return value;
+    if (!errorInfo(errorCode)?.retriable || Date.now() + RETRY_BACKOFF_MS > deadline) throw new Error(`${what}: ${errorText(errorCode)}`);
+    await new Promise((resolve) => setTimeout(resolve, RETRY_BACKOFF_MS));
+  }
+}
+
 /** The text of a Kafka error code: its name and message. */
 export function errorText(code: number): string {
   const info = errorInfo(code);
@@ -183,29 +196,21 @@ export class GroupAdmin {
    */
   private async withCoordinator<T>(groupId: string, attempt: (c: KafkaConnection, coordinator: BrokerAddress) => Promise<{ errorCode: number; value: T }>): Promise<T> {
     const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
+    return retryUntil(deadline, `group '${groupId}'`, async () => {
       const coordinator = this.coordinators.get(groupId) ?? await this.findCoordinator(groupId, deadline);
-      const { errorCode, value } = await attempt(await this.on(coordinator), coordinator);
-      if (errorCode === ErrorCode.NONE) return value;
-      if (!errorInfo(errorCode)?.retriable || Date.now() + RETRY_BACKOFF_MS > deadline) throw new Error(`group '${groupId}': ${errorText(errorCode)}`);
-      this.coordinators.delete(groupId);
-      await new Promise((resolve) => setTimeout(resolve, RETRY_BACKOFF_MS));
-    }
+      const answer = await attempt(await this.on(coordinator), coordinator);
+      if (answer.errorCode !== ErrorCode.NONE) this.coordinators.delete(groupId);
+      return answer;
+    });
   }
 
   private async findCoordinator(groupId: string, deadline: number): Promise<BrokerAddress> {
-    for (;;) {
+    const found = await retryUntil(deadline, `no coordinator for group '${groupId}'`, async () => {
       const answer = await this.bootstrap.request<FindCoordinatorResponse>(FindCoordinator, 1, { key: groupId, keyType: 0 });
-      if (answer.errorCode === ErrorCode.NONE) {
-        const found = { nodeId: answer.nodeId, host: answer.host, port: answer.port };
-        this.coordinators.set(groupId, found);
-        return found;
-      }
-      if (!errorInfo(answer.errorCode)?.retriable || Date.now() + RETRY_BACKOFF_MS > deadline) {
-        throw new Error(`no coordinator for group '${groupId}': ${errorText(answer.errorCode)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, RETRY_BACKOFF_MS));
-    }
+      return { errorCode: answer.errorCode, value: { nodeId: answer.nodeId, host: answer.host, port: answer.port } };
+    });
+    this.coordinators.set(groupId, found);
+    return found;
   }
 
   /** The connection to a broker, opened once. */

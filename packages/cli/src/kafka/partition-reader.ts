@@ -3,6 +3,7 @@ import {
   type FetchResponse, type ListOffsetsResponse, type MetadataResponse,
 } from '@sluice/protocol';
 import { KafkaConnection } from './connection.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from './group-admin.js';
 import type { ConsumedRecord } from './message-formatter.js';
 import { UsageError } from './properties.js';
 
@@ -37,7 +38,7 @@ export class PartitionReader {
   static async open(where: { bootstrap: string; topic: string; partition: number; timeoutMs: number }, start: OffsetSpec): Promise<PartitionReader> {
     const connection = await connectToLeader(where);
     try {
-      const position = typeof start === 'bigint' ? start : await listOffset(connection, where, start === 'earliest' ? -2n : -1n);
+      const position = typeof start === 'bigint' ? start : await listOffset(connection, where, start === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP);
       return new PartitionReader(connection, where, position);
     } catch (err) {
       connection.close();

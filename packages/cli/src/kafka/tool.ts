@@ -1,5 +1,5 @@
 import kafkajs, { CompressionTypes, Kafka, logLevel } from 'kafkajs';
-import { snappyCompress, snappyDecompress } from '@sluice/protocol';
+import { DECOMPRESSED_BYTES_MAX_DEFAULT, snappyCompress, snappyDecompress } from '@sluice/protocol';
 import type { Argv } from 'yargs';
 import { KafkaConnection } from './connection.js';
 import { UsageError } from './properties.js';
@@ -37,15 +37,12 @@ export async function probeBootstrap(bootstrap: string, timeoutMs = CONNECT_TIME
   (await connectBootstrap(bootstrap, timeoutMs)).close();
 }
 
-/** Largest records section one snappy batch may decompress to (as the protocol package's default). */
-const SNAPPY_BYTES_MAX = 64 * 1024 * 1024;
-
 // kafkajs has only gzip built in: snappy comes from the project's codec, so the console tools
 // write it and read what Java and librdkafka producers compress with it.
 // (CompressionCodecs is not among the names Node finds in kafkajs's CommonJS exports.)
 kafkajs.CompressionCodecs[CompressionTypes.Snappy] = () => ({
   compress: async (encoder: { buffer: Buffer }) => snappyCompress(encoder.buffer),
-  decompress: async (buffer: Buffer) => snappyDecompress(buffer, SNAPPY_BYTES_MAX),
+  decompress: async (buffer: Buffer) => snappyDecompress(buffer, DECOMPRESSED_BYTES_MAX_DEFAULT),
 });
 
 /**

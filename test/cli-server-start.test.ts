@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { freePort, tempDir } from '@sluice/testkit';
+import { freePort, SLUICE_BIN, tempDir } from '@sluice/testkit';
 import { kafkaScript, kafkaTool } from './support/cli.js';
 import { eventually } from './support/quorum.js';
 import { run } from './support/run.js';
@@ -49,6 +50,25 @@ test('kafka-server-start.sh without a config file prints Kafka\'s usage', async 
   const result = await run(kafkaScript('kafka-server-start.sh'), []);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /USAGE: .*kafka-server-start\.sh \[-daemon\] server\.properties \[--override property=value\]\*/);
+});
+
+test('a node whose Kafka port is taken exits 1 naming the address, without a usage text', async () => {
+  const dir = tempDir('sluice-port-taken-');
+  const holder = createServer();
+  try {
+    const [port, controllerPort] = [await freePort(), await freePort()];
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    const result = await run(process.execPath, [SLUICE_BIN, 'server', 'start',
+      '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      '--override', `controller.quorum.voters=1@127.0.0.1:${controllerPort}`, '--override', `log.dirs=${join(dir.path, 'data')}`],
+    { timeoutMs: 30_000 });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`sluice: the node could not start: listen EADDRINUSE: address already in use 127\\.0\\.0\\.1:${port}`));
+    assert.doesNotMatch(result.stderr, /Positionals:|Options:/);
+  } finally {
+    holder.close();
+    dir.remove();
+  }
 });
 
 function isAlive(pid: number): boolean {

@@ -31,6 +31,15 @@ export async function main(argv: string[]): Promise<void> {
     .recommendCommands()
     .help()
     .version(false)
+    .fail((message, err, parser) => {
+      // A wrong flag or a missing argument gets the usage text; a failure while running gets its message alone.
+      if (err) process.stderr.write(`sluice: ${err.message}\n`);
+      else {
+        parser.showHelp();
+        process.stderr.write(`\n${message}\n`);
+      }
+      process.exit(1);
+    })
     .parseAsync();
 }
 

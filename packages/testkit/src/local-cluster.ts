@@ -52,11 +52,12 @@ export class LocalCluster {
     }
     const voters = [...cluster.slots.values()].filter((s) => s.roles.includes('controller')).map((s) => `${s.nodeId}@127.0.0.1:${s.controllerPort}`).join(',');
     for (const slot of cluster.slots.values()) cluster.writeConfig(slot, voters);
-    try {
-      await Promise.all([...cluster.slots.keys()].map((id) => cluster.startNode(id)));
-    } catch (err) {
+    // Every start is awaited, failed or not, so that close() kills the nodes that did come up.
+    const started = await Promise.allSettled([...cluster.slots.keys()].map((id) => cluster.startNode(id)));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
       await cluster.close();
-      throw err;
+      throw failed.reason;
     }
     return cluster;
   }

@@ -73,7 +73,13 @@ export class NodeProcess {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const node = new NodeProcess(child, port, { ...options, port, controllerPort });
     const ready = options.readyPattern ?? (roles.includes('broker') ? /"msg":"broker started"/ : /"msg":"controller listening"/);
-    await node.waitForOutput(ready, options.startTimeoutMs ?? 30_000);
+    try {
+      await node.waitForOutput(ready, options.startTimeoutMs ?? 30_000);
+    } catch (err) {
+      // A node that never became ready must not outlive the test: it would keep the runner waiting.
+      await node.kill();
+      throw err;
+    }
     return node;
   }
 

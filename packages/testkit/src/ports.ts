@@ -1,15 +1,46 @@
+import { readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
+/**
+ * The first port of the kernel's ephemeral range. Ports handed to nodes are taken below it: a port
+ * the OS picked with listen(0) is an ephemeral one, and an outgoing connection made between the
+ * check and the node's own bind (any client, any test) could take it from under the node.
+ */
+function ephemeralRangeStart(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(first) && first > 12_000 ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+const RANGE_START = 10_000;
+const RANGE_END = ephemeralRangeStart();
+/** Ports this process handed out already: a node stopped for a restart keeps its claim on them. */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port on 127.0.0.1 that is free now, outside the ephemeral range, and not handed out
+ * before by this process.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = RANGE_START + Math.floor(Math.random() * (RANGE_END - RANGE_START));
+    if (handedOut.has(port)) continue;
+    if (await canBind(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port found in ${RANGE_START}-${RANGE_END - 1}`);
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

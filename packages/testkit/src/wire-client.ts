@@ -10,6 +10,13 @@ interface Pending {
 }
 
 /**
+ * How long a request may wait for its response. A broker that never answers fails the test with a
+ * message instead of leaving it waiting until the runner's own timeout; longer than any server-side
+ * timeout a test asks for (30 s at most), so an answer that is merely slow still arrives.
+ */
+const RESPONSE_TIMEOUT_MS = 60_000;
+
+/**
  * A minimal Kafka client over the project's own codec, for tests that need exact control of
  * requests (versions, raw bytes, malformed frames). Responses are matched in request order.
  */
@@ -40,10 +47,7 @@ export class WireClient {
   request<T = Message>(api: ApiSpec, version: number, body: Message): Promise<T> {
     if (this.closedError) return Promise.reject(this.closedError);
     const chunks = encodeRequest(api, { apiVersion: version, correlationId: this.correlationId++, clientId: 'sluice-test' }, body);
-    return new Promise<Message | Buffer>((resolve, reject) => {
-      this.pending.push({ api, version, resolve, reject });
-      for (const chunk of chunks) this.socket.write(chunk);
-    }) as Promise<T>;
+    return this.awaitResponse(api, version, () => { for (const chunk of chunks) this.socket.write(chunk); }, api.name) as Promise<T>;
   }
 
   /** Sends a request that gets no response (acks=0 produce). */
@@ -55,10 +59,23 @@ export class WireClient {
   /** Writes a hand-made frame (size prefix included) and resolves with the raw response frame, without its size prefix. */
   rawRequest(frame: Buffer): Promise<Buffer> {
     if (this.closedError) return Promise.reject(this.closedError);
+    return this.awaitResponse(null, 0, () => this.socket.write(frame), 'a raw request') as Promise<Buffer>;
+  }
+
+  /**
+   * Queues a response slot, writes, and waits. A response that does not come in time closes the
+   * connection: later answers could no longer be matched to their requests by order.
+   */
+  private awaitResponse(api: ApiSpec | null, version: number, write: () => void, what: string): Promise<Message | Buffer> {
     return new Promise<Message | Buffer>((resolve, reject) => {
-      this.pending.push({ api: null, version: 0, resolve, reject });
-      this.socket.write(frame);
-    }) as Promise<Buffer>;
+      const timer = setTimeout(() => {
+        this.failAll(new Error(`no response to ${what} within ${RESPONSE_TIMEOUT_MS} ms`));
+        this.socket.destroy();
+      }, RESPONSE_TIMEOUT_MS);
+      const settle = <A>(fn: (a: A) => void) => (a: A): void => { clearTimeout(timer); fn(a); };
+      this.pending.push({ api, version, resolve: settle(resolve), reject: settle(reject) });
+      write();
+    });
   }
 
   /** Writes raw bytes (fuzzing). */

@@ -50,7 +50,15 @@ async function startServer(args: ServerStartArgs): Promise<void> {
     }
     throw err;
   }
-  const node = await SluiceNode.start(config, logger, meta);
+  let node: SluiceNode;
+  try {
+    node = await SluiceNode.start(config, logger, meta);
+  } catch (err) {
+    // A port already taken, a data directory that cannot be opened: say what, without a usage text.
+    logger.fatal({ err }, 'startup failed');
+    process.stderr.write(`sluice: the node could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

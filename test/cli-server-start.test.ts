@@ -14,15 +14,18 @@ import { kafkaScript, kafkaTool } from './support/cli.js';
 import { eventually } from './support/quorum.js';
 import { run } from './support/run.js';
 
-test('kafka-server-start.sh -daemon starts a formatted node in the background', async () => {
+const NODE_ID = 7_301;
+
+test('kafka-server-start.sh -daemon starts a formatted node in the background; kafka-server-stop.sh stops it', async () => {
   const dir = tempDir('sluice-daemon-');
   let pid = 0;
   try {
     const [port, controllerPort] = [await freePort(), await freePort()];
     const config = join(dir.path, 'server.properties');
     writeFileSync(config, [
-      'node.id=1', 'process.roles=broker,controller', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`, `log.dirs=${join(dir.path, 'data')}`, '',
+      // An id no other node on this machine is likely to have: kafka-server-stop.sh picks nodes by it.
+      `node.id=${NODE_ID}`, 'process.roles=broker,controller', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `controller.quorum.voters=${NODE_ID}@127.0.0.1:${controllerPort}`, `log.dirs=${join(dir.path, 'data')}`, '',
     ].join('\n'));
     const clusterId = (await kafkaTool('kafka-storage.sh', ['random-uuid'])).stdout.trim();
     const formatted = await kafkaTool('kafka-storage.sh', ['format', '-t', clusterId, '-c', config]);
@@ -36,7 +39,14 @@ test('kafka-server-start.sh -daemon starts a formatted node in the background', 
     const created = await kafkaTool('kafka-topics.sh', ['--create', '--topic', 'daemon', '--bootstrap-server', `127.0.0.1:${port}`]);
     assert.equal(created.stdout, 'Created topic daemon.\n');
 
-    process.kill(pid, 'SIGTERM');
+    const otherNode = await run(kafkaScript('kafka-server-stop.sh'), [`--node-id=${NODE_ID + 1}`]);
+    assert.deepEqual([otherNode.code, otherNode.stdout], [1, 'No kafka server to stop\n']);
+    const badRole = await run(kafkaScript('kafka-server-stop.sh'), ['--process-role=zookeeper']);
+    assert.equal(badRole.code, 1);
+    assert.match(badRole.stderr, /--process-role must be broker or controller, not 'zookeeper'/);
+    assert.ok(isAlive(pid), 'a filter that matches nothing stops nothing');
+    const stopped = await run(kafkaScript('kafka-server-stop.sh'), [`--node-id=${NODE_ID}`, '--process-role=broker']);
+    assert.equal(stopped.code, 0, stopped.stderr);
     await eventually('the node exited', 30_000, async () => !isAlive(pid));
     pid = 0;
     assert.match(readFileSync(join(logDir, 'sluice-server.out'), 'utf8'), /node stopped/);

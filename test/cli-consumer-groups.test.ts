@@ -100,6 +100,14 @@ async function t_list(): Promise<void> {
   const listed = await tool('--list');
   assert.equal(listed.code, 0, listed.stderr);
   assert.deepEqual(listed.stdout.trim().split('\n').sort(), ['idle', 'live']);
+  const withStates = await tool('--list', '--state');
+  assert.equal(withStates.code, 0, withStates.stderr);
+  assert.equal(withStates.stdout, 'GROUP           STATE\nidle            Empty\nlive            Stable\n');
+  const stableOnly = await tool('--list', '--state', 'stable');
+  assert.equal(stableOnly.stdout, 'GROUP           STATE\nlive            Stable\n');
+  const badState = await tool('--list', '--state', 'Asleep');
+  assert.equal(badState.code, 1);
+  assert.match(badState.stderr, /Invalid state list 'Asleep'\. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty/);
 }
 
 async function t_describeOffsets(memberIds: Set<string>, assigned: number[][]): Promise<void> {

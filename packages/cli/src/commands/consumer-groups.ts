@@ -6,7 +6,7 @@
  */
 import { ErrorCode, errorInfo } from '@sluice/protocol';
 import type { Argv, CommandModule } from 'yargs';
-import { GroupAdmin, errorText } from '../kafka/group-admin.js';
+import { GroupAdmin, errorText, type GroupListing } from '../kafka/group-admin.js';
 import { describeGroups, type DescribeView, type Output } from './consumer-groups-describe.js';
 import { formatDeleteOffsets } from './consumer-groups-format.js';
 import { NO_EXECUTE_WARNING, parseDateTime, parseDuration, parseTopicSpec, partitionsOfSpecs, resetOffsets, type ResetScenario } from './consumer-groups-reset.js';
@@ -14,6 +14,8 @@ import { NO_EXECUTE_WARNING, parseDateTime, parseDuration, parseTopicSpec, parti
 /** Kafka's default for `--timeout` (ms). */
 const TIMEOUT_MS_DEFAULT = 5000;
 const ACTIONS = ['list', 'describe', 'delete', 'reset-offsets', 'delete-offsets'] as const;
+/** The states a consumer group can be in, as Kafka names them. */
+const GROUP_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'] as const;
 const SCENARIOS = ['to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'shift-by', 'to-current', 'to-offset'] as const;
 
 /** The parsed flags. */
@@ -28,7 +30,8 @@ export interface ConsumerGroupsArgs {
   'all-groups'?: boolean;
   members?: boolean;
   offsets?: boolean;
-  state?: boolean;
+  /** `--describe --state`, or `--list --state [STATES]` (comma-separated; empty means every state). */
+  state?: string;
   verbose?: boolean;
   topic?: string[];
   'all-topics'?: boolean;
@@ -74,6 +77,14 @@ export function checkArgs(args: ConsumerGroupsArgs): string | null {
     return 'Option [describe] takes at most one of these options: --members, --offsets, --state';
   }
   if (given(args, 'verbose') && !(action === 'describe' && given(args, 'members'))) return 'Option [verbose] is only valid with --describe --members';
+  if (given(args, 'state') && action !== 'describe' && action !== 'list') return 'Option [state] is only valid with --describe or --list';
+  if (action === 'list' && given(args, 'state')) {
+    try {
+      statesOf(args.state!);
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
   if (action === 'reset-offsets') return checkReset(args);
   const misplaced = [...SCENARIOS, 'all-topics', 'dry-run', 'execute'].filter((o) => given(args, o));
   if (misplaced.length > 0) return `Option ${flags(misplaced)} is only valid with --reset-offsets`;
@@ -92,6 +103,24 @@ function checkReset(args: ConsumerGroupsArgs): string | null {
     return (err as Error).message;
   }
   return null;
+}
+
+/** `--list --state`'s filter: comma-separated states in any letter case; none means every state. */
+export function statesOf(text: string): Set<string> {
+  const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const states = new Set<string>();
+  for (const name of names) {
+    const state = GROUP_STATES.find((s) => s.toLowerCase() === name.toLowerCase());
+    if (!state) throw new Error(`Invalid state list '${text}'. Valid states are: ${GROUP_STATES.join(', ')}`);
+    states.add(state);
+  }
+  return states;
+}
+
+/** Kafka's `--list --state` table: GROUP padded to the longest id (at least 15 wide), then STATE. */
+export function formatGroupStates(groups: readonly GroupListing[]): string {
+  const width = Math.max(15, ...groups.map((g) => g.groupId.length));
+  return [['GROUP', 'STATE'], ...groups.map((g) => [g.groupId, g.state])].map(([id, state]) => `${id!.padEnd(width)} ${state}\n`).join('');
 }
 
 function integer(name: string, text: string): bigint {
@@ -161,7 +190,7 @@ async function deleteOffsets(admin: GroupAdmin, group: string, topics: readonly 
   return topLevel === ErrorCode.NONE;
 }
 
-const describeView = (args: ConsumerGroupsArgs): DescribeView => (args.members ? 'members' : args.state ? 'state' : 'offsets');
+const describeView = (args: ConsumerGroupsArgs): DescribeView => (args.members ? 'members' : args.state !== undefined ? 'state' : 'offsets');
 
 /** Runs the chosen action; false means it finished but something failed (exit status 1). */
 export async function runConsumerGroups(args: ConsumerGroupsArgs, output: Output): Promise<boolean> {
@@ -171,7 +200,12 @@ export async function runConsumerGroups(args: ConsumerGroupsArgs, output: Output
   const admin = await GroupAdmin.connect(args['bootstrap-server']!, args.timeout);
   try {
     if (action === 'list') {
-      for (const g of await admin.listGroups()) output.out(`${g}\n`);
+      if (args.state === undefined) {
+        for (const g of await admin.listGroups()) output.out(`${g}\n`);
+        return true;
+      }
+      const states = statesOf(args.state);
+      output.out(formatGroupStates((await admin.listGroupStates()).filter((g) => states.size === 0 || states.has(g.state))));
       return true;
     }
     const groups = args['all-groups'] ? await admin.listGroups() : args.group ?? [];
@@ -203,7 +237,7 @@ export const consumerGroupsCommand: CommandModule<object, ConsumerGroupsArgs> = 
     .option('all-groups', { type: 'boolean', describe: 'Apply to every group' })
     .option('members', { type: 'boolean', describe: 'With --describe: the members' })
     .option('offsets', { type: 'boolean', describe: 'With --describe: offsets and lag (the default)' })
-    .option('state', { type: 'boolean', describe: 'With --describe: coordinator, strategy, state and member count' })
+    .option('state', { type: 'string', describe: 'With --describe: coordinator, strategy, state and member count. With --list: each group\'s state, optionally only these (comma-separated)' })
     .option('verbose', { type: 'boolean', describe: 'With --describe --members: each member\'s partitions' })
     .option('topic', { type: 'string', array: true, describe: 'TOPIC or TOPIC:P,P for --reset-offsets and --delete-offsets (repeatable)' })
     .option('all-topics', { type: 'boolean', describe: 'With --reset-offsets: every topic the group has offsets for' })
@@ -223,6 +257,7 @@ export const consumerGroupsCommand: CommandModule<object, ConsumerGroupsArgs> = 
       return true;
     })
     .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --list', 'every group id')
+    .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --list --state Stable,Empty', 'groups in those states, with their state')
     .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --describe --group orders-app', 'offsets and lag per partition')
     .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --describe --all-groups --members --verbose', 'members and their partitions')
     .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --describe --group orders-app --state', 'coordinator, strategy and state')

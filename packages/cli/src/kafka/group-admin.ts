@@ -20,6 +20,12 @@ export interface BrokerAddress {
 }
 
 /** A group's coordinator and its DescribeGroups answer. */
+/** A group as ListGroups reports it. */
+export interface GroupListing {
+  groupId: string;
+  state: string;
+}
+
 export interface DescribedGroup {
   coordinator: BrokerAddress;
   group: DescribeGroupsResponseGroup;
@@ -84,14 +90,19 @@ export class GroupAdmin {
 
   /** Every consumer group on every broker (each broker lists the groups it coordinates), sorted. */
   async listGroups(): Promise<string[]> {
+    return (await this.listGroupStates()).map((g) => g.groupId);
+  }
+
+  /** Every consumer group of the cluster with its state, sorted by id (each coordinator lists its own). */
+  async listGroupStates(): Promise<GroupListing[]> {
     const { brokers } = await this.metadata([]);
-    const answers = await Promise.all(brokers.map(async (b) => (await this.on(b)).request<ListGroupsResponse>(ListGroups, 1, {})));
-    const ids = new Set<string>();
+    const answers = await Promise.all(brokers.map(async (b) => (await this.on(b)).request<ListGroupsResponse>(ListGroups, 4, { statesFilter: [] })));
+    const groups = new Map<string, string>();
     for (const answer of answers) {
       if (answer.errorCode !== ErrorCode.NONE) throw new Error(`ListGroups failed: ${errorText(answer.errorCode)}`);
-      for (const g of answer.groups) if (g.protocolType === 'consumer' || g.protocolType === '') ids.add(g.groupId);
+      for (const g of answer.groups) if (g.protocolType === 'consumer' || g.protocolType === '') groups.set(g.groupId, g.groupState);
     }
-    return [...ids].sort();
+    return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([groupId, state]) => ({ groupId, state }));
   }
 
   /** The group's state and members, asked of its coordinator. */

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Broker, type BrokerConfig, type Logger } from '@sluice/broker';
 import { GrpcQuorumTransport, QuorumDriver, raftServiceHandlers } from '@sluice/quorum';
@@ -38,6 +39,9 @@ export class SluiceNode {
   ) {}
 
   static async start(config: BrokerConfig, logger: Logger, meta: MetaProperties): Promise<SluiceNode> {
+    // A Kafka port taken by another process fails the start before this node joins the quorum or
+    // registers: a broker that registers, gets unfenced, and then cannot serve would be elected leader for nothing.
+    if (config.brokerListener) await assertPortFree(config.brokerListener.host, config.brokerListener.port);
     const clusterId = meta.clusterId;
     const { store, state: persisted } = await QuorumStore.open(join(config.metadataLogDir, `${METADATA_TOPIC}-0`));
     let driver: QuorumDriver | null = null;
@@ -138,4 +142,14 @@ async function startController(config: BrokerConfig, logger: Logger, state: Meta
   logger.info({ listener: listener.name, host: listener.host, port }, 'controller listening');
   controller.start();
   return { rpcServer, controller };
+}
+
+/** Fails with the bind error when host:port cannot be listened on now (port 0 always can). */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }

@@ -17,14 +17,14 @@ test('the current epoch passes', () => {
   assert.equal(leaderEpochError(7, 7), null);
 });
 
-test('an older epoch is FENCED_LEADER_EPOCH (73)', () => {
+test('an older epoch is FENCED_LEADER_EPOCH (74)', () => {
   assert.equal(leaderEpochError(4, 5), ErrorCode.FENCED_LEADER_EPOCH);
   assert.equal(leaderEpochError(0, 5), ErrorCode.FENCED_LEADER_EPOCH);
-  assert.equal(ErrorCode.FENCED_LEADER_EPOCH, 73);
+  assert.equal(ErrorCode.FENCED_LEADER_EPOCH, 74);
 });
 
-test('a newer epoch is UNKNOWN_LEADER_EPOCH (74)', () => {
+test('a newer epoch is UNKNOWN_LEADER_EPOCH (75)', () => {
   assert.equal(leaderEpochError(6, 5), ErrorCode.UNKNOWN_LEADER_EPOCH);
   assert.equal(leaderEpochError(1, 0), ErrorCode.UNKNOWN_LEADER_EPOCH);
-  assert.equal(ErrorCode.UNKNOWN_LEADER_EPOCH, 74);
+  assert.equal(ErrorCode.UNKNOWN_LEADER_EPOCH, 75);
 });

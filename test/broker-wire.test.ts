@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  ApiVersions, CreatePartitions, CreateTopics, decodeResponse, DeleteTopics, DescribeConfigs, encodeRecordBatch, ErrorCode, Fetch,
+  ApiVersions, CreatePartitions, CreateTopics, decodeResponse, DeleteTopics, DescribeConfigs, encodeLegacyMessage, encodeRecordBatch, ErrorCode, Fetch,
   ListOffsets, Metadata, Produce,
   type ApiVersionsResponse, type CreatePartitionsResponse, type CreateTopicsResponse, type DeleteTopicsResponse,
   type DescribeConfigsResponse, type FetchResponse, type ListOffsetsResponse, type MetadataResponse, type ProduceResponse,
@@ -104,6 +104,28 @@ test('produce validation: bad CRC, too large, unknown partition, invalid acks; a
   client.close();
 });
 
+test('Produce v0-2: legacy message sets are stored as one batch; damaged ones and lz4 get an error and the broker stays up', async () => {
+  const { node } = await startSingleNode();
+  const client = await WireClient.connect(node.port);
+  await createTopic(client, 'old', 1);
+  const legacy = async (version: number, records: Buffer): Promise<{ errorCode: number; baseOffset: bigint }> =>
+    (await client.request<ProduceResponse>(Produce, version, {
+      transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'old', partitionData: [{ index: 0, records }] }],
+    })).responses[0]!.partitionResponses[0]!;
+  const set = Buffer.concat([0, 1].map((i) => encodeLegacyMessage({ magic: 1, timestamp: 1_700_000_000_000n + BigInt(i), key: null, value: Buffer.from(`m${i}`) })));
+  const stored = await legacy(2, set);
+  assert.deepEqual([stored.errorCode, stored.baseOffset], [ErrorCode.NONE, 0n]);
+  assert.equal((await legacy(0, encodeLegacyMessage({ magic: 0, key: Buffer.from('k'), value: Buffer.from('m2') }))).baseOffset, 2n);
+
+  const damaged = Buffer.from(set);
+  damaged[damaged.length - 1]! ^= 0xff;
+  assert.equal((await legacy(1, damaged)).errorCode, ErrorCode.CORRUPT_MESSAGE);
+  assert.equal((await legacy(2, encodeLegacyMessage({ magic: 1, codec: 3, key: null, value: Buffer.from('not lz4') }))).errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  assert.equal((await produce(client, 'old', 0, set)).errorCode, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'v3+ takes magic-2 batches only');
+  assert.deepEqual((await readPartition(node.port, 'old', 0)).map((r) => [r.offset, r.value!.toString()]), [[0n, 'm0'], [1n, 'm1'], [2n, 'm2']]);
+  client.close();
+});
+
 test('fetch long-polls until data arrives or max wait passes; out-of-range offsets are reported', async () => {
   const { node } = await startSingleNode();
   const client = await WireClient.connect(node.port);
@@ -161,7 +183,7 @@ test('ApiVersions answers an unsupported version with UNSUPPORTED_VERSION in the
   const ok = await client.request<ApiVersionsResponse>(ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
   assert.equal(ok.errorCode, ErrorCode.NONE);
   const produceRange = ok.apiKeys.find((k) => k.apiKey === Produce.apiKey)!;
-  assert.deepEqual([produceRange.minVersion, produceRange.maxVersion], [3, 9]);
+  assert.deepEqual([produceRange.minVersion, produceRange.maxVersion], [0, 9]); // from 0: librdkafka up to 2.11 compresses only then
   client.close();
 
   // Ask for ApiVersions v9 (unserved): the answer must decode as a v0 body with error 35.

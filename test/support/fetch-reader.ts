@@ -1,4 +1,4 @@
-import { decodeRecordBatches, Fetch, ListOffsets, type FetchResponse, type ListOffsetsResponse } from '@sluice/protocol';
+import { BATCH, COMPRESSION_CODECS, COMPRESSION_CODEC_MASK, decodeRecordBatches, Fetch, ListOffsets, readBatchHeader, type FetchResponse, type ListOffsetsResponse } from '@sluice/protocol';
 import { WireClient } from '@sluice/testkit';
 
 /** One record as read back through Fetch, with everything a producer set. */
@@ -50,6 +50,27 @@ export async function readPartition(port: number, topic: string, partition: numb
       }
     }
     return records;
+  } finally {
+    client.close();
+  }
+}
+
+/** The compression codec of every batch stored in a partition, in order, read from the batch headers alone. */
+export async function batchCodecs(port: number, topic: string, partition: number): Promise<string[]> {
+  const client = await WireClient.connect(port);
+  try {
+    const response = await client.request<FetchResponse>(Fetch, 4, {
+      replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 4 * 1024 * 1024, isolationLevel: 0,
+      topics: [{ topic, partitions: [{ partition, fetchOffset: 0n, partitionMaxBytes: 4 * 1024 * 1024 }] }],
+    });
+    const bytes = (response.responses[0]!.partitions[0]!.records as Buffer | null) ?? Buffer.alloc(0);
+    const codecs: string[] = [];
+    for (let at = 0; at + BATCH.HEADER_BYTES <= bytes.length; ) {
+      const header = readBatchHeader(bytes, at);
+      codecs.push(COMPRESSION_CODECS[header.attributes & COMPRESSION_CODEC_MASK]!);
+      at += header.sizeBytes;
+    }
+    return codecs;
   } finally {
     client.close();
   }

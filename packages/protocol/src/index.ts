@@ -13,3 +13,4 @@ export * from './apis/index.js';
 export * from './record-batch-header.js';
 export * from './record-batch.js';
 export * from './snappy.js';
+export * from './legacy-message-set.js';

@@ -183,7 +183,7 @@ function decodeBatch(batch: Buffer, options: DecodeRecordBatchesOptions): Decode
   const codec = COMPRESSION_CODECS[header.attributes & COMPRESSION_CODEC_MASK];
   if (codec === undefined) throw new ProtocolDecodeError(`unknown compression codec ${header.attributes & COMPRESSION_CODEC_MASK}`);
   const timestampType: TimestampType = (header.attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0 ? 'LogAppendTime' : 'CreateTime';
-  const section = decompress(codec, batch.subarray(BATCH.HEADER_BYTES), options.decompressedBytesMax ?? DECOMPRESSED_BYTES_MAX_DEFAULT);
+  const section = decompressSection(codec, batch.subarray(BATCH.HEADER_BYTES), options.decompressedBytesMax ?? DECOMPRESSED_BYTES_MAX_DEFAULT);
   return {
     ...header,
     compression: codec,
@@ -194,7 +194,8 @@ function decodeBatch(batch: Buffer, options: DecodeRecordBatchesOptions): Decode
   };
 }
 
-function decompress(codec: CompressionName, data: Buffer, bytesMax: number): Buffer {
+/** A records section in `codec` decompressed, at most `bytesMax` bytes; lz4 and zstd throw UnsupportedCompressionError. */
+export function decompressSection(codec: CompressionName, data: Buffer, bytesMax: number): Buffer {
   if (codec === 'none') return data;
   if (codec === 'snappy') {
     try {

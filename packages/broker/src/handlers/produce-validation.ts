@@ -23,7 +23,7 @@ export function recordsProblem(records: Buffer | null, batchBytesMax: number): R
   while (at < records.length) {
     // Legacy message sets (magic 0/1) can be shorter than a v2 header: look at the magic byte first.
     if (records.length - at > BATCH.MAGIC && records.readInt8(at + BATCH.MAGIC) !== 2) {
-      return { errorCode: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, message: `Record batch ${index} has magic ${records.readInt8(at + BATCH.MAGIC)}; only magic 2 batches are accepted.` };
+      return { errorCode: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, message: `Record batch ${index} has magic ${records.readInt8(at + BATCH.MAGIC)}; Produce v3 and later take magic 2 batches only.` };
     }
     const checked = checkBatch(records, at, BATCH_LENGTH_SANITY_MAX);
     if (typeof checked === 'string') {

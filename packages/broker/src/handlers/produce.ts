@@ -1,5 +1,5 @@
 import {
-  ErrorCode, Produce,
+  BATCH, DECOMPRESSED_BYTES_MAX_DEFAULT, ErrorCode, Produce, UnsupportedCompressionError, upConvertMessageSet,
   type ProduceRequest, type ProduceRequestPartition, type ProduceResponse, type ProduceResponsePartition,
 } from '@sluice/protocol';
 import { topicConfigNumber } from '../config/topic-config.js';
@@ -10,28 +10,48 @@ import { recordsProblem } from './produce-validation.js';
 const ACKS_NONE = 0;
 const ACKS_ALL = -1;
 const VALID_ACKS = new Set([-1, 0, 1]);
+/** The first Produce version whose records are magic-2 batches. */
+const FIRST_BATCH_VERSION = 3;
 
 /**
- * Produce: validates each partition's batches and appends them whole on the partition leader.
+ * Produce: validates each partition's batches and appends them whole on the partition leader
+ * (v0-2 legacy message sets are first up-converted into one batch).
  * acks=0 gets no response; acks=1 answers after the leader's append; acks=all is refused with
  * NOT_ENOUGH_REPLICAS when the ISR is smaller than min.insync.replicas, else answers once the high
  * watermark passes the batch (REQUEST_TIMED_OUT or NOT_ENOUGH_REPLICAS_AFTER_APPEND if it does not in time).
  * Per-partition codes: UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, CORRUPT_MESSAGE, INVALID_RECORD, MESSAGE_TOO_LARGE,
- * UNSUPPORTED_FOR_MESSAGE_FORMAT, INVALID_REQUIRED_ACKS, KAFKA_STORAGE_ERROR, NOT_ENOUGH_REPLICAS,
+ * UNSUPPORTED_FOR_MESSAGE_FORMAT, UNSUPPORTED_COMPRESSION_TYPE, INVALID_REQUIRED_ACKS, KAFKA_STORAGE_ERROR, NOT_ENOUGH_REPLICAS,
  * NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT.
  */
 export function produceHandler(services: BrokerServices): ApiHandler {
-  return defineHandler<ProduceRequest, ProduceResponse>(Produce, async (request) => {
+  return defineHandler<ProduceRequest, ProduceResponse>(Produce, async (request, ctx) => {
     const acksValid = VALID_ACKS.has(request.acks);
     const responses = await Promise.all(request.topicData.map(async (topic) => ({
       name: topic.name,
-      partitionResponses: await Promise.all(topic.partitionData.map((p) => acksValid
-        ? appendPartition(services, topic.name, p, request)
-        : partitionError(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, not ${request.acks}`))),
+      partitionResponses: await Promise.all(topic.partitionData.map(async (p) => {
+        if (!acksValid) return partitionError(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, not ${request.acks}`);
+        const batches = ctx.apiVersion < FIRST_BATCH_VERSION ? upConverted(p) : p;
+        return 'errorCode' in batches ? batches : appendPartition(services, topic.name, batches, request);
+      })),
     })));
     if (request.acks === ACKS_NONE) return null;
     return { responses, throttleTimeMs: 0 };
   });
+}
+
+/**
+ * Produce v0-2 carries a legacy message set (magic 0 or 1): it becomes one magic-2 batch before
+ * anything else looks at it. What cannot be converted is answered as the partition's error.
+ */
+function upConverted(request: ProduceRequestPartition): ProduceRequestPartition | ProduceResponsePartition {
+  const { records } = request;
+  if (records === null || records.length <= BATCH.MAGIC || records.readInt8(BATCH.MAGIC) === 2) return request;
+  try {
+    return { index: request.index, records: upConvertMessageSet(records, BigInt(Date.now()), DECOMPRESSED_BYTES_MAX_DEFAULT) };
+  } catch (err) {
+    if (err instanceof UnsupportedCompressionError) return partitionError(request.index, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, err.message);
+    return partitionError(request.index, ErrorCode.CORRUPT_MESSAGE, `Legacy message set is invalid: ${(err as Error).message}`);
+  }
 }
 
 async function appendPartition(

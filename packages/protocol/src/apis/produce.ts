@@ -1,13 +1,15 @@
 import { field, structArray, type ApiSpec } from '../schema.js';
 
 /**
- * Produce (key 0), v3-9; flexible from v9. v3 is the first version carrying magic-2 record
- * batches. `records` decodes to the raw batch bytes, which the broker appends as they came.
+ * Produce (key 0), v0-9; flexible from v9. v3 is the first version carrying magic-2 record
+ * batches; v0-2 carry legacy message sets, which the broker up-converts. v0-2 are served mostly
+ * because librdkafka up to 2.11 turns its compression off unless the broker's Produce range
+ * starts at 0. `records` decodes to the raw bytes as they came.
  */
 export const Produce = {
   apiKey: 0,
   name: 'Produce',
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 9,
   flexibleMin: 9,
   request: {

@@ -1,0 +1,70 @@
+/**
+ * Legacy message sets (magic 0/1, Produce v0-2) decode with their keys, values and timestamps,
+ * compressed wrappers included, and become one magic-2 batch; damaged sets are refused.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { crc32 } from '@node-rs/crc32';
+import { decodeLegacyMessageSet, decodeRecordBatches, encodeLegacyMessage, ProtocolDecodeError, snappyCompress, UnsupportedCompressionError, upConvertMessageSet } from '../src/index.js';
+
+const MAX = 1024 * 1024;
+
+const message = (magic: 0 | 1, codec: number, key: Buffer | null, value: Buffer | null, timestamp = 1_700_000_000_000n, offset = 0n): Buffer =>
+  encodeLegacyMessage({ magic, codec, key, value, timestamp, offset });
+
+const plain = (magic: 0 | 1): Buffer => Buffer.concat([
+  message(magic, 0, Buffer.from('k1'), Buffer.from('v1'), 1_700_000_000_000n, 0n),
+  message(magic, 0, null, Buffer.from('v2'), 1_700_000_000_005n, 1n),
+  message(magic, 0, Buffer.from('k3'), null, 1_700_000_000_002n, 2n),
+]);
+
+test('magic 0 and 1 sets decode with keys, values and (magic 1) timestamps', () => {
+  const v1 = decodeLegacyMessageSet(plain(1), MAX);
+  assert.equal(v1.compression, 'none');
+  assert.deepEqual(v1.messages.map((m) => [m.key?.toString() ?? null, m.value?.toString() ?? null, m.timestamp]),
+    [['k1', 'v1', 1_700_000_000_000n], [null, 'v2', 1_700_000_000_005n], ['k3', null, 1_700_000_000_002n]]);
+  const v0 = decodeLegacyMessageSet(plain(0), MAX);
+  assert.deepEqual(v0.messages.map((m) => [m.magic, m.timestamp]), [[0, null], [0, null], [0, null]]);
+});
+
+test('a gzip or snappy wrapper message yields its inner messages and codec', () => {
+  for (const [codec, name, compress] of [[1, 'gzip', gzipSync], [2, 'snappy', snappyCompress]] as const) {
+    const wrapped = message(1, codec, null, compress(plain(1)), 1_700_000_000_005n, 2n);
+    const set = decodeLegacyMessageSet(wrapped, MAX);
+    assert.equal(set.compression, name);
+    assert.deepEqual(set.messages.map((m) => m.value?.toString() ?? null), ['v1', 'v2', null]);
+  }
+});
+
+test('up-conversion: one magic-2 batch, same records, codec kept, magic 0 stamped with the receive time', () => {
+  const wrapped = message(1, 1, null, gzipSync(plain(1)));
+  const [batch, ...rest] = decodeRecordBatches(upConvertMessageSet(wrapped, 42n, MAX));
+  assert.equal(rest.length, 0);
+  assert.equal(batch!.compression, 'gzip');
+  assert.deepEqual(batch!.records.map((r) => [r.offset, r.key?.toString() ?? null, r.value?.toString() ?? null, r.timestamp]), [
+    [0n, 'k1', 'v1', 1_700_000_000_000n], [1n, null, 'v2', 1_700_000_000_005n], [2n, 'k3', null, 1_700_000_000_002n]]);
+  assert.equal(batch!.maxTimestamp, 1_700_000_000_005n);
+  const fromV0 = decodeRecordBatches(upConvertMessageSet(plain(0), 42n, MAX))[0]!;
+  assert.deepEqual(fromV0.records.map((r) => r.timestamp), [42n, 42n, 42n]);
+});
+
+test('damaged sets are refused: CRC, cut-off message, bad size, bad magic, empty, lz4', () => {
+  const good = plain(1);
+  const flipped = Buffer.from(good);
+  flipped[good.length - 1] ^= 0xff;
+  assert.throws(() => decodeLegacyMessageSet(flipped, MAX), /fails its CRC/);
+  assert.throws(() => decodeLegacyMessageSet(good.subarray(0, good.length - 3), MAX), ProtocolDecodeError);
+  assert.throws(() => decodeLegacyMessageSet(good.subarray(0, 7), MAX), /cut off/);
+  const badSize = Buffer.from(good);
+  badSize.writeInt32BE(3, 8);
+  assert.throws(() => decodeLegacyMessageSet(badSize, MAX), /message size 3/);
+  const magic2 = message(1, 0, null, Buffer.from('x'));
+  magic2[16] = 2;
+  magic2.writeUInt32BE(crc32(magic2.subarray(16)) >>> 0, 12);
+  assert.throws(() => decodeLegacyMessageSet(magic2, MAX), /magic 2/);
+  assert.throws(() => upConvertMessageSet(Buffer.alloc(0), 0n, MAX), /without messages/);
+  assert.throws(() => decodeLegacyMessageSet(message(1, 3, null, Buffer.from('lz4 bytes')), MAX), UnsupportedCompressionError);
+  const bomb = message(1, 1, null, gzipSync(Buffer.alloc(2 * MAX)));
+  assert.throws(() => decodeLegacyMessageSet(bomb, MAX), ProtocolDecodeError);
+});

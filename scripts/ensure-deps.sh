@@ -17,6 +17,8 @@ if [ "$want_clients" = 1 ]; then
   missing=()
   command -v kcat >/dev/null 2>&1 || missing+=(kcat)
   /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
+  # The zstd tool writes the zstd batches the compaction tests feed the cleaner (nothing in Node writes zstd).
+  command -v zstd >/dev/null 2>&1 || missing+=(zstd)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing Debian packages: ${missing[*]}"
     sudo_cmd=""

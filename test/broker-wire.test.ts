@@ -104,7 +104,7 @@ test('produce validation: bad CRC, too large, unknown partition, invalid acks; a
   client.close();
 });
 
-test('Produce v0-2: legacy message sets are stored as one batch; damaged ones and lz4 get an error and the broker stays up', async () => {
+test('Produce v0-2: legacy message sets are stored as one batch; damaged ones and zstd get an error and the broker stays up', async () => {
   const { node } = await startSingleNode();
   const client = await WireClient.connect(node.port);
   await createTopic(client, 'old', 1);
@@ -120,7 +120,8 @@ test('Produce v0-2: legacy message sets are stored as one batch; damaged ones an
   const damaged = Buffer.from(set);
   damaged[damaged.length - 1]! ^= 0xff;
   assert.equal((await legacy(1, damaged)).errorCode, ErrorCode.CORRUPT_MESSAGE);
-  assert.equal((await legacy(2, encodeLegacyMessage({ magic: 1, codec: 3, key: null, value: Buffer.from('not lz4') }))).errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+  assert.equal((await legacy(2, encodeLegacyMessage({ magic: 1, codec: 3, key: null, value: Buffer.from('not lz4') }))).errorCode, ErrorCode.CORRUPT_MESSAGE);
+  assert.equal((await legacy(2, encodeLegacyMessage({ magic: 1, codec: 4, key: null, value: Buffer.from('zstd') }))).errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
   assert.equal((await produce(client, 'old', 0, set)).errorCode, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'v3+ takes magic-2 batches only');
   assert.deepEqual((await readPartition(node.port, 'old', 0)).map((r) => [r.offset, r.value!.toString()]), [[0n, 'm0'], [1n, 'm1'], [2n, 'm2']]);
   client.close();

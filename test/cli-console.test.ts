@@ -1,6 +1,6 @@
 /**
  * kafka-console-producer.sh and kafka-console-consumer.sh against a real node: lines become
- * records (gzip, snappy and acks=all included; snappy batches read back by kcat too), keyed lines land in the partition Kafka's default
+ * records (gzip, snappy, lz4 and acks=all included; what it compresses read back by kcat too, and kcat's lz4 and zstd read by the consumer), keyed lines land in the partition Kafka's default
  * partitioner picks (checked against kafkajs's DefaultPartitioner, the same key always in the same
  * partition), the consumer prints Kafka's formatter fields (timestamps masked), stops after
  * --max-messages or --timeout-ms, and on Ctrl-C commits its group's offsets and prints
@@ -9,9 +9,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { decodeRecordBatches, Fetch, type FetchResponse } from '@sluice/protocol';
-import { WireClient } from '@sluice/testkit';
 import { BackgroundTool, kafkaTool } from './support/cli.js';
+import { batchCodecs } from './support/fetch-reader.js';
 import { run } from './support/run.js';
 import { startSingleNode } from './support/cluster.js';
 import { eventually } from './support/quorum.js';
@@ -38,29 +37,42 @@ test('lines in, the same lines out, with gzip and acks=all; no prompt when piped
   assert.match(got.stderr, /^Processed a total of 3 messages\n$/);
 });
 
-test('snappy: the producer writes snappy batches that kcat, --partition and --group reads all decode', async () => {
-  await createTopic('snappy-lines', 1);
-  const lines = Array.from({ length: 30 }, (_, i) => `line ${i} ${'compressible '.repeat(10)}`);
-  const sent = await produce('snappy-lines', lines.join('\n') + '\n', '--compression-codec', 'snappy');
-  assert.equal(sent.code, 0, sent.stderr);
-  const client = await WireClient.connect(Number(bootstrap.split(':')[1]));
-  try {
-    const fetched = await client.request<FetchResponse>(Fetch, 4, {
-      replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0,
-      topics: [{ topic: 'snappy-lines', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
-    });
-    const batches = decodeRecordBatches(fetched.responses[0]!.partitions[0]!.records as Buffer);
-    assert.ok(batches.length > 0 && batches.every((b) => b.compression === 'snappy'), 'stored as snappy batches');
-  } finally {
-    client.close();
+for (const codec of ['snappy', 'lz4'] as const) {
+  test(`${codec}: the producer writes ${codec} batches that kcat, --partition and --group reads all decode`, async () => {
+    const topic = `${codec}-lines`;
+    await createTopic(topic, 1);
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i} ${'compressible '.repeat(10)}`);
+    const sent = await produce(topic, lines.join('\n') + '\n', '--compression-codec', codec);
+    assert.equal(sent.code, 0, sent.stderr);
+    const codecs = await batchCodecs(Number(bootstrap.split(':')[1]), topic, 0);
+    assert.ok(codecs.length > 0 && codecs.every((c) => c === codec), `stored as ${codec} batches: ${codecs.join(',')}`);
+    await expectEveryReader(topic, lines);
+  });
+}
+
+test('kcat\'s zstd and lz4 batches: --partition and --group reads decode them', async () => {
+  for (const codec of ['zstd', 'lz4']) {
+    const topic = `kcat-${codec}`;
+    await createTopic(topic, 1);
+    const lines = Array.from({ length: 30 }, (_, i) => `${codec} line ${i} ${'compressible '.repeat(10)}`);
+    const sent = await run('kcat', ['-P', '-b', bootstrap, '-t', topic, '-z', codec], { input: lines.join('\n') + '\n' });
+    assert.equal(sent.code, 0, sent.stderr);
+    const codecs = await batchCodecs(Number(bootstrap.split(':')[1]), topic, 0);
+    assert.ok(codecs.length > 0 && codecs.every((c) => c === codec), `stored as ${codec} batches: ${codecs.join(',')}`);
+    await expectEveryReader(topic, lines);
   }
-  const byKcat = await run('kcat', ['-C', '-b', bootstrap, '-t', 'snappy-lines', '-o', 'beginning', '-e', '-q', '-f', '%s\n']);
-  assert.equal(byKcat.stdout, lines.join('\n') + '\n', byKcat.stderr);
-  const byPartition = await consume('snappy-lines', '--partition', '0', '--offset', 'earliest', '--max-messages', '30');
-  assert.equal(byPartition.stdout, lines.join('\n') + '\n', byPartition.stderr);
-  const byGroup = await consume('snappy-lines', '--group', 'snappy-readers', '--from-beginning', '--max-messages', '30');
-  assert.equal(byGroup.stdout, lines.join('\n') + '\n', byGroup.stderr);
 });
+
+/** kcat, the console consumer on one partition, and the console consumer in a group all print `lines`. */
+async function expectEveryReader(topic: string, lines: string[]): Promise<void> {
+  const expected = lines.join('\n') + '\n';
+  const byKcat = await run('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%s\n']);
+  assert.equal(byKcat.stdout, expected, byKcat.stderr);
+  const byPartition = await consume(topic, '--partition', '0', '--offset', 'earliest', '--max-messages', String(lines.length));
+  assert.equal(byPartition.stdout, expected, byPartition.stderr);
+  const byGroup = await consume(topic, '--group', `${topic}-readers`, '--from-beginning', '--max-messages', String(lines.length));
+  assert.equal(byGroup.stdout, expected, byGroup.stderr);
+}
 
 test('keyed lines land where Kafka\'s default partitioner puts them, every time', async () => {
   await createTopic('keyed', 6);
@@ -128,9 +140,9 @@ test('Ctrl-C stops a group consumer cleanly and commits what it printed', async 
 });
 
 test('usage errors and an unreachable server end the tools quickly and say why', async () => {
-  const badCodec = await produce('lines', 'x\n', '--compression-codec', 'lz4');
+  const badCodec = await produce('lines', 'x\n', '--compression-codec', 'zstd');
   assert.equal(badCodec.code, 1);
-  assert.match(badCodec.stderr, /compression codec 'lz4' is not available in this producer: use none, gzip or snappy/);
+  assert.match(badCodec.stderr, /compression codec 'zstd' is not available in this producer: use none, gzip, snappy or lz4/);
   const badFlag = await consume('lines', '--form-beginning');
   assert.equal(badFlag.code, 1);
   assert.match(badFlag.stderr, /Unknown argument: form-beginning/);

@@ -11,6 +11,7 @@ export * from './envelope.js';
 export * from './error-codes.js';
 export * from './apis/index.js';
 export * from './record-batch-header.js';
+export * from './compression.js';
 export * from './record-batch.js';
 export * from './snappy.js';
 export * from './legacy-message-set.js';

@@ -9,7 +9,8 @@ import { crc32 } from '@node-rs/crc32';
 import { ProtocolDecodeError } from './primitives/errors.js';
 import { Reader } from './primitives/reader.js';
 import { Writer } from './primitives/writer.js';
-import { COMPRESSION_CODECS, decompressSection, encodeRecordBatch, type CompressionName, type RecordInput } from './record-batch.js';
+import { COMPRESSION_CODECS, decompressSection, UnsupportedCompressionError, type CompressionName, type WritableCompression } from './compression.js';
+import { encodeRecordBatch, type RecordInput } from './record-batch.js';
 import { COMPRESSION_CODEC_MASK } from './record-batch-header.js';
 
 /** offset + size: what precedes every message. */
@@ -33,8 +34,9 @@ export interface LegacyMessageSet {
 
 /**
  * Decodes a magic 0/1 message set, inner sets of compressed messages included. Throws
- * ProtocolDecodeError on a cut-off message, a bad size, magic or CRC, and
- * UnsupportedCompressionError for lz4 and zstd.
+ * ProtocolDecodeError on a cut-off message, a bad size, magic or CRC, or a wrapper that does not
+ * decompress (magic 0 lz4, whose frame checksum old Kafka clients computed wrongly, among them);
+ * UnsupportedCompressionError for zstd, which only magic 2 may use.
  */
 export function decodeLegacyMessageSet(buf: Buffer, decompressedBytesMax: number): LegacyMessageSet {
   const set: LegacyMessageSet = { compression: 'none', messages: [] };
@@ -66,6 +68,8 @@ function readMessages(buf: Buffer, bytesMax: number, set: LegacyMessageSet, inne
       continue;
     }
     if (inner) throw new ProtocolDecodeError('compressed message inside a compressed message');
+    // As Kafka: zstd came with magic 2, so clients that write magic 0/1 never use it.
+    if (codec === 'zstd') throw new UnsupportedCompressionError(codec, 'messages below magic 2');
     if (value === null) throw new ProtocolDecodeError('compressed message without a value');
     if (set.compression === 'none') set.compression = codec;
     readMessages(decompressSection(codec, value, bytesMax), bytesMax, set, true);
@@ -80,15 +84,14 @@ function bytes(reader: Reader): Buffer | null {
 }
 
 /**
- * One magic-2 batch holding a legacy set's messages, compressed with the producer's codec (gzip or
- * snappy; others are stored uncompressed). Messages without a timestamp (magic 0) get `nowMs`.
+ * One magic-2 batch holding a legacy set's messages, compressed with the producer's codec.
+ * Messages without a timestamp (magic 0) get `nowMs`.
  */
 export function upConvertMessageSet(buf: Buffer, nowMs: bigint, decompressedBytesMax: number): Buffer {
   const set = decodeLegacyMessageSet(buf, decompressedBytesMax);
   if (set.messages.length === 0) throw new ProtocolDecodeError('message set without messages');
   const records: RecordInput[] = set.messages.map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp ?? nowMs }));
-  const compression = set.compression === 'gzip' || set.compression === 'snappy' ? set.compression : 'none';
-  return encodeRecordBatch({ records, compression });
+  return encodeRecordBatch({ records, compression: set.compression as WritableCompression });
 }
 
 /** What to put in one legacy message (for tests and tools): magic 1 carries the timestamp. */

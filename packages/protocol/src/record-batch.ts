@@ -1,5 +1,4 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { snappyCompress, snappyDecompress } from './snappy.js';
+import { COMPRESSION_CODECS, compressSection, DECOMPRESSED_BYTES_MAX_DEFAULT, decompressSection, type CompressionName, type WritableCompression } from './compression.js';
 import { ProtocolDecodeError } from './primitives/errors.js';
 import { Reader } from './primitives/reader.js';
 import { Writer } from './primitives/writer.js';
@@ -15,13 +14,6 @@ import {
  * length, attributes, timestampDelta, offsetDelta, key, value and headers, with zigzag varints.
  */
 
-/** Compression codecs by their number in attribute bits 0-2. */
-export const COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-
-/** A compression codec's name. */
-export type CompressionName = (typeof COMPRESSION_CODECS)[number];
-
-/** Which clock a batch's timestamps come from (attribute bit 3). */
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
 
 /** A record header: a string key and optional bytes. */
@@ -48,7 +40,7 @@ export interface EncodeRecordBatchOptions {
   producerId?: bigint;
   producerEpoch?: number;
   baseSequence?: number;
-  compression?: 'none' | 'gzip' | 'snappy';
+  compression?: WritableCompression;
   timestampType?: TimestampType;
   transactional?: boolean;
   control?: boolean;
@@ -82,18 +74,6 @@ export interface DecodeRecordBatchesOptions {
   decompressedBytesMax?: number;
 }
 
-/** Thrown when a batch uses a codec this package cannot decompress (lz4, zstd). */
-export class UnsupportedCompressionError extends Error {
-  override name = 'UnsupportedCompressionError';
-
-  constructor(readonly codec: CompressionName) {
-    super(`record batch compression '${codec}' is not supported for decoding (only none, gzip and snappy are)`);
-  }
-}
-
-/** Largest records section one batch may decompress to unless the caller says otherwise (64 MiB). */
-export const DECOMPRESSED_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
-
 /** Encodes one batch with its CRC-32C, lastOffsetDelta and maxTimestamp computed from the records. */
 export function encodeRecordBatch(opts: EncodeRecordBatchOptions): Buffer {
   if (opts.records.length === 0) throw new RangeError('a record batch needs at least one record');
@@ -101,7 +81,7 @@ export function encodeRecordBatch(opts: EncodeRecordBatchOptions): Buffer {
   const timestamps = opts.records.map((r) => r.timestamp ?? baseTimestamp);
   const body = encodeRecords(opts.records, timestamps, baseTimestamp);
   const compression = opts.compression ?? 'none';
-  const payload = compression === 'gzip' ? gzipSync(body) : compression === 'snappy' ? snappyCompress(body) : body;
+  const payload = compressSection(compression, body);
   const header = Buffer.alloc(BATCH.HEADER_BYTES);
   header.writeBigInt64BE(opts.baseOffset ?? 0n, BATCH.BASE_OFFSET);
   header.writeInt32BE(BATCH.HEADER_BYTES + payload.length - BATCH.LOG_OVERHEAD, BATCH.BATCH_LENGTH);
@@ -192,24 +172,6 @@ function decodeBatch(batch: Buffer, options: DecodeRecordBatchesOptions): Decode
     control: (header.attributes & CONTROL_FLAG) !== 0,
     records: decodeRecords(section, header, timestampType),
   };
-}
-
-/** A records section in `codec` decompressed, at most `bytesMax` bytes; lz4 and zstd throw UnsupportedCompressionError. */
-export function decompressSection(codec: CompressionName, data: Buffer, bytesMax: number): Buffer {
-  if (codec === 'none') return data;
-  if (codec === 'snappy') {
-    try {
-      return snappyDecompress(data, bytesMax);
-    } catch (err) {
-      throw new ProtocolDecodeError(`snappy records section does not decompress: ${(err as Error).message}`, { cause: err });
-    }
-  }
-  if (codec !== 'gzip') throw new UnsupportedCompressionError(codec);
-  try {
-    return gunzipSync(data, { maxOutputLength: bytesMax });
-  } catch (err) {
-    throw new ProtocolDecodeError(`gzip records section does not decompress: ${(err as Error).message}`, { cause: err });
-  }
 }
 
 function decodeRecords(section: Buffer, header: BatchHeader, timestampType: TimestampType): DecodedRecord[] {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { crc32 } from '@node-rs/crc32';
+import { compressFrameSync } from 'lz4-napi';
 import { decodeLegacyMessageSet, decodeRecordBatches, encodeLegacyMessage, ProtocolDecodeError, snappyCompress, UnsupportedCompressionError, upConvertMessageSet } from '../src/index.js';
 
 const MAX = 1024 * 1024;
@@ -28,8 +29,8 @@ test('magic 0 and 1 sets decode with keys, values and (magic 1) timestamps', () 
   assert.deepEqual(v0.messages.map((m) => [m.magic, m.timestamp]), [[0, null], [0, null], [0, null]]);
 });
 
-test('a gzip or snappy wrapper message yields its inner messages and codec', () => {
-  for (const [codec, name, compress] of [[1, 'gzip', gzipSync], [2, 'snappy', snappyCompress]] as const) {
+test('a gzip, snappy or lz4 wrapper message yields its inner messages and codec', () => {
+  for (const [codec, name, compress] of [[1, 'gzip', gzipSync], [2, 'snappy', snappyCompress], [3, 'lz4', compressFrameSync]] as const) {
     const wrapped = message(1, codec, null, compress(plain(1)), 1_700_000_000_005n, 2n);
     const set = decodeLegacyMessageSet(wrapped, MAX);
     assert.equal(set.compression, name);
@@ -49,7 +50,7 @@ test('up-conversion: one magic-2 batch, same records, codec kept, magic 0 stampe
   assert.deepEqual(fromV0.records.map((r) => r.timestamp), [42n, 42n, 42n]);
 });
 
-test('damaged sets are refused: CRC, cut-off message, bad size, bad magic, empty, lz4', () => {
+test('damaged sets are refused: CRC, cut-off message, bad size, bad magic, empty, zstd, bytes that are not lz4', () => {
   const good = plain(1);
   const flipped = Buffer.from(good);
   flipped[good.length - 1] ^= 0xff;
@@ -64,7 +65,8 @@ test('damaged sets are refused: CRC, cut-off message, bad size, bad magic, empty
   magic2.writeUInt32BE(crc32(magic2.subarray(16)) >>> 0, 12);
   assert.throws(() => decodeLegacyMessageSet(magic2, MAX), /magic 2/);
   assert.throws(() => upConvertMessageSet(Buffer.alloc(0), 0n, MAX), /without messages/);
-  assert.throws(() => decodeLegacyMessageSet(message(1, 3, null, Buffer.from('lz4 bytes')), MAX), UnsupportedCompressionError);
+  assert.throws(() => decodeLegacyMessageSet(message(1, 4, null, Buffer.from('zstd bytes')), MAX), UnsupportedCompressionError);
+  assert.throws(() => decodeLegacyMessageSet(message(1, 3, null, Buffer.from('not lz4')), MAX), /lz4 records section does not decompress/);
   const bomb = message(1, 1, null, gzipSync(Buffer.alloc(2 * MAX)));
   assert.throws(() => decodeLegacyMessageSet(bomb, MAX), ProtocolDecodeError);
 });

@@ -12,7 +12,7 @@ const SEND_RECORDS_MAX = 500;
 const PENDING_RECORDS_MAX = 10_000;
 /** `--producer-property` keys this producer uses. */
 const PRODUCER_PROPERTIES = ['acks', 'compression.type', 'client.id'];
-const CODEC_TYPES = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy } as const;
+const CODEC_TYPES = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4 } as const;
 
 /** The flags of kafka-console-producer.sh that Sluice serves. */
 export interface ConsoleProducerArgs {
@@ -32,7 +32,7 @@ export interface ProducerPlan {
   topic: string;
   format: LineFormat;
   acks: -1 | 0 | 1;
-  compression: 'none' | 'gzip' | 'snappy';
+  compression: keyof typeof CODEC_TYPES;
   clientId: string;
   sync: boolean;
 }
@@ -138,9 +138,9 @@ export const consoleProducerCommand: CommandModule<object, ConsoleProducerArgs> 
   builder: (yargs: Argv) => withBootstrapOptions(yargs)
     .option('topic', { type: 'string', demandOption: true, describe: 'The topic to produce to' })
     .option('property', { type: 'string', array: true, describe: 'Line reader property (repeatable): parse.key=true, key.separator=SEP (default tab), ignore.error=true, null.marker=TEXT' })
-    .option('producer-property', { type: 'string', array: true, describe: 'Producer property (repeatable): acks=all|1|0, compression.type=none|gzip|snappy, client.id=NAME' })
+    .option('producer-property', { type: 'string', array: true, describe: 'Producer property (repeatable): acks=all|1|0, compression.type=none|gzip|snappy|lz4, client.id=NAME' })
     .option('request-required-acks', { type: 'string', default: '-1', describe: 'Acknowledgements to wait for: -1 (all in-sync replicas), 1 (leader), 0 (none)' })
-    .option('compression-codec', { type: 'string', describe: 'none, gzip or snappy; the flag without a value means gzip' })
+    .option('compression-codec', { type: 'string', describe: 'none, gzip, snappy or lz4; the flag without a value means gzip' })
     .option('sync', { type: 'boolean', describe: 'Send each line in its own request and wait for it' })
     .example('$0 console-producer --topic orders --bootstrap-server 127.0.0.1:9092', 'type records, one per line; Ctrl-D sends and exits')
     .example('$0 console-producer --topic orders --property parse.key=true --property key.separator=: --bootstrap-server 127.0.0.1:9092', 'key:value lines; a key always lands in the same partition')

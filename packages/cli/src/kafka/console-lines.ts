@@ -61,11 +61,11 @@ export function parseAcks(text: string): -1 | 0 | 1 {
   }
 }
 
-/** Codecs kafka-console-producer.sh names, and which of them this producer (kafkajs) can write. */
+/** Codecs kafka-console-producer.sh names, and which of them this producer can write. */
 const CODECS_KNOWN = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-const CODECS_SUPPORTED = ['none', 'gzip', 'snappy'] as const;
+const CODECS_SUPPORTED = ['none', 'gzip', 'snappy', 'lz4'] as const;
 
-/** `--compression-codec [codec]`: no value means gzip, as in Kafka; lz4 and zstd are refused by name. */
+/** `--compression-codec [codec]`: no value means gzip, as in Kafka; zstd is refused by name. */
 export function parseCompression(text: string | undefined): (typeof CODECS_SUPPORTED)[number] {
   if (text === undefined) return 'none';
   const codec = text === '' ? 'gzip' : text.trim().toLowerCase();

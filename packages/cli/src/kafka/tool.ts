@@ -1,5 +1,5 @@
 import kafkajs, { CompressionTypes, Kafka, logLevel } from 'kafkajs';
-import { DECOMPRESSED_BYTES_MAX_DEFAULT, snappyCompress, snappyDecompress } from '@sluice/protocol';
+import { compressSection, DECOMPRESSED_BYTES_MAX_DEFAULT, decompressSection, type WritableCompression } from '@sluice/protocol';
 import type { Argv } from 'yargs';
 import { KafkaConnection } from './connection.js';
 import { UsageError } from './properties.js';
@@ -37,13 +37,16 @@ export async function probeBootstrap(bootstrap: string, timeoutMs = CONNECT_TIME
   (await connectBootstrap(bootstrap, timeoutMs)).close();
 }
 
-// kafkajs has only gzip built in: snappy comes from the project's codec, so the console tools
-// write it and read what Java and librdkafka producers compress with it.
+// kafkajs has only gzip built in: snappy, lz4 and zstd come from the project's codecs, so the
+// console tools write snappy and lz4 and read what Java and librdkafka producers compress with any
+// codec (zstd is read only: nothing maintained writes it on Node 20).
 // (CompressionCodecs is not among the names Node finds in kafkajs's CommonJS exports.)
-kafkajs.CompressionCodecs[CompressionTypes.Snappy] = () => ({
-  compress: async (encoder: { buffer: Buffer }) => snappyCompress(encoder.buffer),
-  decompress: async (buffer: Buffer) => snappyDecompress(buffer, DECOMPRESSED_BYTES_MAX_DEFAULT),
-});
+for (const [type, codec] of [[CompressionTypes.Snappy, 'snappy'], [CompressionTypes.LZ4, 'lz4'], [CompressionTypes.ZSTD, 'zstd']] as const) {
+  kafkajs.CompressionCodecs[type] = () => ({
+    compress: async (encoder: { buffer: Buffer }) => compressSection(codec as WritableCompression, encoder.buffer),
+    decompress: async (buffer: Buffer) => decompressSection(codec, buffer, DECOMPRESSED_BYTES_MAX_DEFAULT),
+  });
+}
 
 /**
  * A kafkajs client for the console tools: every broker in `--bootstrap-server`, kafkajs's own

@@ -45,7 +45,8 @@ test('compression: none by default, gzip when the flag has no value, the others 
   assert.equal(parseCompression(''), 'gzip');
   assert.equal(parseCompression('GZIP'), 'gzip');
   assert.equal(parseCompression('snappy'), 'snappy');
-  assert.throws(() => parseCompression('zstd'), /'zstd' is not available in this producer: use none, gzip or snappy/);
+  assert.throws(() => parseCompression('zstd'), /'zstd' is not available in this producer: use none, gzip, snappy or lz4/);
+  assert.equal(parseCompression('LZ4'), 'lz4');
   assert.throws(() => parseCompression('brotli'), /'brotli' is unknown/);
 });
 

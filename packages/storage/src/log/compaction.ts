@@ -1,6 +1,6 @@
 import {
-  BATCH, COMPRESSION_CODEC_MASK, computeBatchCrc, CONTROL_FLAG, decodeRecordBatches, encodeRecordBatch,
-  TRANSACTIONAL_FLAG, type DecodedBatch, type DecodedRecord,
+  BATCH, computeBatchCrc, CONTROL_FLAG, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError,
+  TRANSACTIONAL_FLAG, UnsupportedCompressionError, type DecodedBatch, type DecodedRecord,
 } from '@sluice/protocol';
 import { SEGMENT_BYTES_LIMIT } from '../config.js';
 import { invariant } from '../errors.js';
@@ -14,8 +14,6 @@ import { largestTimestampMs } from './retention.js';
  * writes the output and swaps it in.
  */
 
-/** Compression codecs whose batches the cleaner decodes and rewrites: none, gzip and snappy (what @sluice/protocol encodes). */
-const REWRITABLE_CODECS: ReadonlySet<number> = new Set([0, 1, 2]);
 
 /** Batches are read this much at a time (or one whole batch when larger): segment by segment, never a whole file. */
 const READ_WINDOW_BYTES = 1024 * 1024;
@@ -106,10 +104,9 @@ export async function forEachStoredBatch(segment: Segment, visit: (batch: Buffer
   }
 }
 
-/** Whether the cleaner decodes and rewrites this stored batch: none, gzip or snappy, not transactional, not control. */
+/** Whether the cleaner may rewrite this stored batch by its attributes: any codec, but not transactional or control batches. */
 export function isRewritable(batch: Buffer): boolean {
-  const attributes = batch.readInt16BE(BATCH.ATTRIBUTES);
-  return REWRITABLE_CODECS.has(attributes & COMPRESSION_CODEC_MASK) && (attributes & (TRANSACTIONAL_FLAG | CONTROL_FLAG)) === 0;
+  return (batch.readInt16BE(BATCH.ATTRIBUTES) & (TRANSACTIONAL_FLAG | CONTROL_FLAG)) === 0;
 }
 
 /**
@@ -131,8 +128,9 @@ export class OffsetMap {
    * remain in the log, so they can only remove records that really are superseded).
    */
   addBatch(batch: Buffer): boolean {
-    if (!isRewritable(batch)) return true;
-    for (const record of decodeOne(batch).records) {
+    const decoded = decodeIfRewritable(batch);
+    if (!decoded) return true;
+    for (const record of decoded.records) {
       if (record.key === null) continue;
       const key = record.key.toString('latin1');
       if (!this.latest.has(key) && this.latest.size >= this.keysMax) return false;
@@ -165,12 +163,12 @@ const UNTOUCHED: BatchDecision = Object.freeze({ decoded: null, kept: [], record
 /**
  * Decides which records of one stored batch stay: a record goes when a later record has its key,
  * or when it is a tombstone (null value) whose batch max timestamp is more than
- * deleteRetentionMs old. Batches the cleaner does not rewrite (other codecs, transactional,
- * control) keep everything.
+ * deleteRetentionMs old. Batches the cleaner does not rewrite (transactional, control) keep
+ * everything.
  */
 export function decideBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number; deleteRetentionMs: number }): BatchDecision {
-  if (!isRewritable(batch)) return UNTOUCHED;
-  const decoded = decodeOne(batch);
+  const decoded = decodeIfRewritable(batch);
+  if (!decoded) return UNTOUCHED;
   const tombstonesExpire = ctx.nowMs - Number(decoded.maxTimestamp) > ctx.deleteRetentionMs;
   const kept: DecodedRecord[] = [];
   let tombstonesRemoved = 0;
@@ -196,7 +194,7 @@ export interface FilteredBatch extends Omit<BatchDecision, 'decoded' | 'kept'> {
  * Filters one stored batch as `decideBatch` says. Batches the cleaner does not rewrite come back
  * untouched, as do batches that lose nothing. A rewritten batch keeps its base offset,
  * lastOffsetDelta (so offsets and the log end offset are preserved), max timestamp, leader epoch,
- * producer fields and codec, with a new CRC-32C.
+ * producer fields and codec (zstd, which the project cannot write, becomes gzip), with a new CRC-32C.
  */
 export function filterBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number; deleteRetentionMs: number }): FilteredBatch {
   const { decoded, kept, recordsRemoved, tombstonesRemoved, keepsTombstone } = decideBatch(batch, ctx);
@@ -204,8 +202,20 @@ export function filterBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number;
   return { bytes, recordsRemoved, tombstonesRemoved, keepsTombstone };
 }
 
-function decodeOne(batch: Buffer): DecodedBatch {
-  const decoded = decodeRecordBatches(batch);
+/**
+ * The stored batch decoded, or null when the cleaner leaves it as it is: transactional and control
+ * batches, and batches whose records do not decode (the broker stores compressed sections without
+ * opening them, so a client's damaged one must not stop compaction of the whole log).
+ */
+function decodeIfRewritable(batch: Buffer): DecodedBatch | null {
+  if (!isRewritable(batch)) return null;
+  let decoded: DecodedBatch[];
+  try {
+    decoded = decodeRecordBatches(batch);
+  } catch (err) {
+    if (err instanceof ProtocolDecodeError || err instanceof UnsupportedCompressionError) return null;
+    throw err;
+  }
   invariant(decoded.length === 1, `stored batch at offset ${batch.readBigInt64BE(BATCH.BASE_OFFSET)} does not decode as one batch`);
   return decoded[0]!;
 }
@@ -219,7 +229,7 @@ function reencode(decoded: DecodedBatch, kept: readonly DecodedRecord[]): Buffer
     producerId: decoded.producerId,
     producerEpoch: decoded.producerEpoch,
     baseSequence: decoded.baseSequence,
-    compression: decoded.compression === 'gzip' || decoded.compression === 'snappy' ? decoded.compression : 'none',
+    compression: decoded.compression === 'zstd' ? 'gzip' : decoded.compression,
     timestampType: decoded.timestampType,
     records: kept.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: r.offsetDelta })),
   });

@@ -7,9 +7,12 @@
  * the crash would leave them, then the directory is reopened and recovered).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { checkBatch, decodeRecordBatches, encodeRecordBatch } from '@sluice/protocol';
+import {
+  BATCH, checkBatch, COMPRESSION_CODEC_MASK, COMPRESSION_CODECS, computeBatchCrc, decodeRecordBatches, encodeRecordBatch, type CompressionName,
+} from '@sluice/protocol';
 import type { CompactionStep, CompactOptions, PartitionLog } from '../../src/index.js';
 import { batchesIn } from '../helpers/batch.js';
 import { closeAsIfCrashed, openLog, partitionDir, readAll, segmentFile, tempLogDirPerTest } from '../helpers/log.js';
@@ -24,13 +27,24 @@ const CONFIG = { segmentBytes: 400, indexIntervalBytes: 0 };
 type Entry = [key: string, value: string | null];
 
 /** One batch of keyed records, as a producer sends it. */
-function keyedBatch(records: Entry[], opts: { ts?: bigint; compression?: 'none' | 'gzip' | 'snappy'; transactional?: boolean } = {}): Buffer {
-  return encodeRecordBatch({
+function keyedBatch(records: Entry[], opts: { ts?: bigint; compression?: CompressionName; transactional?: boolean } = {}): Buffer {
+  const batch = encodeRecordBatch({
     baseTimestamp: opts.ts ?? T0,
-    compression: opts.compression ?? 'none',
+    compression: opts.compression === 'zstd' ? 'none' : opts.compression ?? 'none',
     transactional: opts.transactional ?? false,
     records: records.map(([k, v]) => ({ key: Buffer.from(k), value: v === null ? null : Buffer.from(v) })),
   });
+  return opts.compression === 'zstd' ? zstdByTheTool(batch) : batch;
+}
+
+/** The batch with its records section compressed by the zstd command-line tool, as librdkafka would send it. */
+function zstdByTheTool(batch: Buffer): Buffer {
+  const section = execFileSync('zstd', ['-q', '-c'], { input: batch.subarray(BATCH.HEADER_BYTES) });
+  const out = Buffer.concat([batch.subarray(0, BATCH.HEADER_BYTES), section]);
+  out.writeInt32BE(out.length - BATCH.LOG_OVERHEAD, BATCH.BATCH_LENGTH);
+  out.writeInt16BE((out.readInt16BE(BATCH.ATTRIBUTES) & ~COMPRESSION_CODEC_MASK) | COMPRESSION_CODECS.indexOf('zstd'), BATCH.ATTRIBUTES);
+  out.writeUInt32BE(computeBatchCrc(out), BATCH.CRC);
+  return out;
 }
 
 /** Appends one single-record batch per entry. */
@@ -158,7 +172,7 @@ describe('PartitionLog.compact', () => {
     assert.deepEqual(contents(tmp.log), latestPerKey(all, third.cleanableEndOffset));
   });
 
-  for (const compression of ['gzip', 'snappy'] as const) it(`rewrites ${compression} batches with valid CRCs and keeps transactional batches untouched`, async () => {
+  for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) it(`rewrites ${compression} batches with valid CRCs and keeps transactional batches untouched`, async () => {
     tmp.log = openLog(tmp.path, { config: { ...CONFIG, segmentBytes: 600 } });
     tmp.log.append(keyedBatch([['a', '1'], ['b', '1'], ['c', '1']], { compression }), { leaderEpoch: 0 });
     tmp.log.append(keyedBatch([['a', 'txn']], { transactional: true }), { leaderEpoch: 0 });
@@ -170,8 +184,26 @@ describe('PartitionLog.compact', () => {
     assert.ok(after.some(([o, k, v]) => o === 2n && k === 'c' && v === '1'), `c survives inside its rewritten ${compression} batch`);
     assert.ok(after.some(([o, , v]) => o === 3n && v === 'txn'), 'the transactional batch is kept as is');
     const rewritten = decodeRecordBatches(Buffer.concat(readAll(tmp.log)))[0]!;
-    assert.deepEqual({ compression: rewritten.compression, base: rewritten.baseOffset, lastDelta: rewritten.lastOffsetDelta, records: rewritten.records.length }, { compression, base: 0n, lastDelta: 2, records: 1 });
+    // zstd cannot be written by the project: its batches are rewritten with gzip.
+    const expected = compression === 'zstd' ? 'gzip' : compression;
+    assert.deepEqual({ compression: rewritten.compression, base: rewritten.baseOffset, lastDelta: rewritten.lastOffsetDelta, records: rewritten.records.length }, { compression: expected, base: 0n, lastDelta: 2, records: 1 });
     assert.deepEqual(after.filter(([o]) => o >= result.cleanableEndOffset), before.filter(([o]) => o >= result.cleanableEndOffset));
+  });
+
+  it('keeps a batch whose compressed records do not decode as it is, and compacts the rest', async () => {
+    tmp.log = openLog(tmp.path, { config: { ...CONFIG, segmentBytes: 600 } });
+    // What a client may send: a valid CRC over a "gzip" section that is not gzip (the broker stores it unopened).
+    const damaged = keyedBatch([['a', 'bad']]);
+    damaged.writeInt16BE(COMPRESSION_CODECS.indexOf('gzip'), BATCH.ATTRIBUTES);
+    damaged.writeUInt32BE(computeBatchCrc(damaged), BATCH.CRC);
+    tmp.log.append(damaged, { leaderEpoch: 0 });
+    for (let i = 0; i < 10; i++) tmp.log.append(keyedBatch([['a', `${i}`], ['b', `${i}`]]), { leaderEpoch: 0 });
+    const result = await compact(tmp.log);
+    assert.ok(result.recordsRemoved > 0, 'the other batches were compacted');
+    const stored = Buffer.concat(readAll(tmp.log));
+    const first = stored.subarray(0, BATCH.LOG_OVERHEAD + stored.readInt32BE(BATCH.BATCH_LENGTH));
+    // Byte for byte from the magic on (the log stamps base offset and leader epoch on append).
+    assert.ok(first.subarray(BATCH.MAGIC).equals(damaged.subarray(BATCH.MAGIC)), 'the undecodable batch is kept as it was');
   });
 
   it('keeps logStartOffset when everything in the first segments is superseded', async () => {

@@ -66,8 +66,12 @@ function decompress(codec: Exclude<CompressionName, 'none'>, data: Buffer, bytes
   switch (codec) {
     case 'gzip': return gunzipSync(data, { maxOutputLength: bytesMax });
     case 'snappy': return snappyDecompress(data, bytesMax);
-    // An lz4 frame expands at most 255 times, so the output is bounded even before the check after it.
-    case 'lz4': return decompressFrameSync(data);
+    case 'lz4': {
+      // lz4-napi takes no output limit: the frame's own block headers bound what it can produce.
+      const bound = lz4OutputBound(data);
+      if (bound > bytesMax) throw new Error(`lz4 frame may decompress to ${bound} bytes, above the limit of ${bytesMax}`);
+      return decompressFrameSync(data);
+    }
     case 'zstd': return zstdDecompress(data, bytesMax);
   }
 }
@@ -83,4 +87,46 @@ function zstdDecompress(data: Buffer, bytesMax: number): Buffer {
   });
   decoder.push(data, true);
   return Buffer.concat(chunks, total);
+}
+
+const LZ4_FRAME_MAGIC = 0x184d2204;
+/** Block maximum sizes by the BD byte's bits 4-6 (values 4-7; others are invalid). */
+const LZ4_BLOCK_MAX: Record<number, number> = { 4: 64 * 1024, 5: 256 * 1024, 6: 1024 * 1024, 7: 4 * 1024 * 1024 };
+
+/**
+ * The most bytes the LZ4 frames in `data` can decompress to, from their headers alone: each
+ * compressed block at most the frame's block maximum, each stored block its own size. Throws on a
+ * frame that is cut off or not an LZ4 frame.
+ */
+export function lz4OutputBound(data: Buffer): number {
+  let bound = 0;
+  let at = 0;
+  const need = (n: number): void => {
+    if (at + n > data.length) throw new Error(`lz4 frame cut off at byte ${at}`);
+  };
+  while (at < data.length) {
+    need(7);
+    if (data.readUInt32LE(at) !== LZ4_FRAME_MAGIC) throw new Error(`not an lz4 frame at byte ${at}`);
+    const flags = data[at + 4]!;
+    const blockMax = LZ4_BLOCK_MAX[(data[at + 5]! >> 4) & 0x07];
+    if (blockMax === undefined) throw new Error('lz4 frame has an invalid block size');
+    const blockChecksum = (flags & 0x10) !== 0;
+    at += 6 + ((flags & 0x08) !== 0 ? 8 : 0) + ((flags & 0x01) !== 0 ? 4 : 0) + 1;
+    for (;;) {
+      need(4);
+      const word = data.readUInt32LE(at);
+      at += 4;
+      if (word === 0) break;
+      const stored = (word & 0x80000000) !== 0;
+      const size = word & 0x7fffffff;
+      need(size + (blockChecksum ? 4 : 0));
+      bound += stored ? size : blockMax;
+      at += size + (blockChecksum ? 4 : 0);
+    }
+    if ((flags & 0x04) !== 0) {
+      need(4);
+      at += 4;
+    }
+  }
+  return bound;
 }

@@ -33,18 +33,27 @@ export interface LegacyMessageSet {
 }
 
 /**
- * Decodes a magic 0/1 message set, inner sets of compressed messages included. Throws
+ * Decodes a magic 0/1 message set, inner sets of compressed messages included, decompressing at
+ * most `decompressedBytesMax` bytes in all. Throws
  * ProtocolDecodeError on a cut-off message, a bad size, magic or CRC, or a wrapper that does not
  * decompress (magic 0 lz4, whose frame checksum old Kafka clients computed wrongly, among them);
  * UnsupportedCompressionError for zstd, which only magic 2 may use.
  */
 export function decodeLegacyMessageSet(buf: Buffer, decompressedBytesMax: number): LegacyMessageSet {
   const set: LegacyMessageSet = { compression: 'none', messages: [] };
-  readMessages(buf, decompressedBytesMax, set, false);
+  readMessages(buf, { left: decompressedBytesMax }, set, false);
   return set;
 }
 
-function readMessages(buf: Buffer, bytesMax: number, set: LegacyMessageSet, inner: boolean): void {
+/**
+ * How many decompressed bytes the whole set may still produce: one bound for all its compressed
+ * messages together, or a request of many small bombs would pass a bound that each one respects.
+ */
+interface Budget {
+  left: number;
+}
+
+function readMessages(buf: Buffer, budget: Budget, set: LegacyMessageSet, inner: boolean): void {
   const reader = new Reader(buf);
   while (reader.remaining > 0) {
     if (reader.remaining < LOG_OVERHEAD) throw new ProtocolDecodeError(`message cut off: ${reader.remaining} bytes left where a message starts`);
@@ -72,7 +81,9 @@ function readMessages(buf: Buffer, bytesMax: number, set: LegacyMessageSet, inne
     if (codec === 'zstd') throw new UnsupportedCompressionError(codec, 'messages below magic 2');
     if (value === null) throw new ProtocolDecodeError('compressed message without a value');
     if (set.compression === 'none') set.compression = codec;
-    readMessages(decompressSection(codec, value, bytesMax), bytesMax, set, true);
+    const section = decompressSection(codec, value, budget.left);
+    budget.left -= section.length;
+    readMessages(section, budget, set, true);
   }
 }
 

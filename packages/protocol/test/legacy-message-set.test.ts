@@ -70,3 +70,14 @@ test('damaged sets are refused: CRC, cut-off message, bad size, bad magic, empty
   const bomb = message(1, 1, null, gzipSync(Buffer.alloc(2 * MAX)));
   assert.throws(() => decodeLegacyMessageSet(bomb, MAX), ProtocolDecodeError);
 });
+
+test('the decompression bound holds for the whole set, not per compressed message', () => {
+  const inner = gzipSync(Buffer.concat(Array.from({ length: 40 }, () => message(1, 0, null, Buffer.alloc(1000)))));
+  const one = message(1, 1, null, inner);
+  const decompressed = decodeLegacyMessageSet(one, MAX).messages.length;
+  assert.equal(decompressed, 40);
+  const innerBytes = 40 * (16 + 2 + 8 + 8 + 1000);
+  // Each wrapper alone fits in twice its size; five of them together do not.
+  assert.throws(() => decodeLegacyMessageSet(Buffer.concat(Array.from({ length: 5 }, () => one)), innerBytes * 2), ProtocolDecodeError);
+  assert.equal(decodeLegacyMessageSet(Buffer.concat([one, one]), innerBytes * 2).messages.length, 80);
+});

@@ -5,10 +5,11 @@
  * fails only with ProtocolDecodeError (or UnsupportedCompressionError) on bad input.
  */
 import assert from 'node:assert/strict';
+import { compressFrameSync } from 'lz4-napi';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
-  BATCH, computeBatchCrc, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError, snappyCompress, snappyDecompress, decompressSection,
+  BATCH, computeBatchCrc, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError, snappyCompress, snappyDecompress, decompressSection, lz4OutputBound,
   type EncodeRecordBatchOptions, type RecordInput,
 } from '../src/index.js';
 
@@ -162,6 +163,20 @@ test('lz4 batches round-trip; zstd batches (written by the reference tool) decod
   assert.deepEqual(decodedZstd!.records.map((r) => r.value!.toString()), records.map((r) => r.value.toString()));
   assert.throws(() => decompressSection('zstd', ZSTD_SECTION, 100), /above the limit of 100|passes the limit of 100/);
   assert.throws(() => encodeRecordBatch({ records, compression: 'zstd' as 'lz4' }), /zstd/);
+});
+
+test('an lz4 frame whose blocks could decompress past the bound is refused before decoding', () => {
+  const frame = compressFrameSync(Buffer.alloc(100_000, 7));
+  assert.ok(lz4OutputBound(frame) >= 100_000, 'a real frame: its bound covers its output');
+  assert.equal(decompressSection('lz4', frame, 1 << 20).length, 100_000);
+  // A 4 MiB-block frame header, then 20 tiny blocks: up to 80 MiB of output from a few hundred bytes.
+  const header = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x70, 0x00]);
+  const block = Buffer.from([0x05, 0, 0, 0, 1, 2, 3, 4, 5]);
+  const bomb = Buffer.concat([header, ...Array.from({ length: 20 }, () => block), Buffer.alloc(4)]);
+  assert.equal(lz4OutputBound(bomb), 20 * 4 * 1024 * 1024);
+  assert.throws(() => decompressSection('lz4', bomb, 64 * 1024 * 1024), /may decompress to 83886080 bytes, above the limit/);
+  assert.throws(() => lz4OutputBound(bomb.subarray(0, 20)), /cut off/);
+  assert.throws(() => lz4OutputBound(Buffer.from('not a frame at all')), /not an lz4 frame/);
 });
 
 test('codecs 5-7 are corrupt; bytes that are not snappy, lz4 or zstd fail as corrupt', () => {

@@ -17,26 +17,33 @@ case "$role" in
   *) echo "kafka-server-stop.sh: --process-role must be broker or controller, not '$role'" >&2; exit 1 ;;
 esac
 
-# The value of `key` for one node: its last --override wins over its config file, as in the node itself.
+# The value of `key` for one node: its last --override wins over its config file, as in the node
+# itself. Prints nothing when the key is set in neither; fails (status 1) when the node's config
+# file cannot be read, so that a filter never guesses.
 setting() { # pid key
-  args=$(tr '\0' '\n' < "/proc/$1/cmdline" 2>/dev/null)
-  value=$(printf '%s\n' "$args" | sed -n "s/^$2=//p" | tail -n 1)
-  if [ -z "$value" ]; then
-    config=$(printf '%s\n' "$args" | sed -n '/^start$/{n;p;}' | grep -v '^--' | head -n 1)
-    [ -n "$config" ] && [ -r "$config" ] && value=$(sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$config" | tail -n 1)
-  fi
-  printf '%s' "$value"
+  args=$(tr '\0' '\n' < "/proc/$1/cmdline" 2>/dev/null) || return 1
+  key_re=$(printf '%s' "$2" | sed 's/\./\\./g')
+  value=$(printf '%s\n' "$args" | sed -n "s/^\(--override=\)\{0,1\}$key_re=//p" | tail -n 1)
+  if [ -n "$value" ]; then printf '%s' "$value"; return 0; fi
+  config=$(printf '%s\n' "$args" | sed -n '/^start$/{n;p;}' | grep -v '^--' | head -n 1)
+  [ -z "$config" ] && return 0
+  case "$config" in /*) ;; *) config="/proc/$1/cwd/$config" ;; esac
+  [ -r "$config" ] || return 1
+  # Java properties: key=value, key: value or key value; CRLF line ends and trailing blanks ignored.
+  tr -d '\r' < "$config" | sed -n "s/^[[:space:]]*$key_re[[:space:]]*[=:[:space:]][[:space:]]*//p" | sed 's/[[:space:]]*$//' | tail -n 1
 }
 
 pids=""
-for pid in $(ps ax -o pid= -o args= | grep -E '[/ ]sluice server start( |$)' | grep -v grep | awk '{print $1}'); do
+# The pattern does not match grep's own command line (a "]" precedes "sluice" there).
+for pid in $(ps ax -o pid= -o args= | grep -E '[/ ]sluice server start( |$)' | awk '{print $1}'); do
   if [ -n "$node_id" ]; then
-    id=$(setting "$pid" node.id)
+    if ! id=$(setting "$pid" node.id); then echo "kafka-server-stop.sh: cannot read the config of process $pid; left running" >&2; continue; fi
     [ -z "$id" ] && id=$(setting "$pid" broker.id)
     [ "${id:-1}" = "$node_id" ] || continue
   fi
   if [ -n "$role" ]; then
-    roles=$(setting "$pid" process.roles | tr -d " ")
+    if ! roles=$(setting "$pid" process.roles); then echo "kafka-server-stop.sh: cannot read the config of process $pid; left running" >&2; continue; fi
+    roles=$(printf '%s' "$roles" | tr -d ' ')
     case ",${roles:-broker,controller}," in *",$role,"*) ;; *) continue ;; esac
   fi
   pids="$pids $pid"

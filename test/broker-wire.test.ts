@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import {
   ApiVersions, CreatePartitions, CreateTopics, decodeResponse, DeleteTopics, DescribeConfigs, encodeLegacyMessage, encodeRecordBatch, ErrorCode, Fetch,
@@ -123,6 +124,10 @@ test('Produce v0-2: legacy message sets are stored as one batch; damaged ones an
   assert.equal((await legacy(2, encodeLegacyMessage({ magic: 1, codec: 3, key: null, value: Buffer.from('not lz4') }))).errorCode, ErrorCode.CORRUPT_MESSAGE);
   assert.equal((await legacy(2, encodeLegacyMessage({ magic: 1, codec: 4, key: null, value: Buffer.from('zstd') }))).errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
   assert.equal((await produce(client, 'old', 0, set)).errorCode, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'v3+ takes magic-2 batches only');
+  const tooLarge = encodeLegacyMessage({ magic: 1, key: null, value: Buffer.alloc(1024 * 1024 + 1) });
+  assert.equal((await legacy(2, tooLarge)).errorCode, ErrorCode.MESSAGE_TOO_LARGE, 'the wrapper is held to max.message.bytes');
+  const bomb = encodeLegacyMessage({ magic: 1, codec: 1, key: null, value: gzipSync(Buffer.alloc(64 * 1024 * 1024)) });
+  assert.equal((await legacy(2, bomb)).errorCode, ErrorCode.MESSAGE_TOO_LARGE, 'decompression is bounded');
   assert.deepEqual((await readPartition(node.port, 'old', 0)).map((r) => [r.offset, r.value!.toString()]), [[0n, 'm0'], [1n, 'm1'], [2n, 'm2']]);
   client.close();
 });

@@ -179,6 +179,7 @@ async function t_missingGroupAndBadFlags(): Promise<void> {
   const noAction = await tool('--group', 'live');
   assert.notEqual(noAction.code, 0);
   assert.match(noAction.stderr, /Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets/);
+  assert.match(noAction.stderr, /Options:[\s\S]*--bootstrap-server/, 'a usage error comes with the usage text, as in Kafka');
   const noGroup = await tool('--describe');
   assert.notEqual(noGroup.code, 0);
   assert.match(noGroup.stderr, /Option \[describe\] takes exactly one of these options: --group, --all-groups/);

@@ -7,6 +7,7 @@ import { topicsCommand } from './commands/topics.js';
 import { consoleProducerCommand } from './commands/console-producer.js';
 import { consoleConsumerCommand } from './commands/console-consumer.js';
 import { consumerGroupsCommand } from './commands/consumer-groups.js';
+import { UsageError } from './kafka/properties.js';
 
 // A reader that stops early (`sluice ... | head`) closes our stdout: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<void> {
     .version(false)
     .fail((message, err, parser) => {
       // A wrong flag or a missing argument gets the usage text; a failure while running gets its message alone.
-      if (err) process.stderr.write(`sluice: ${err.message}\n`);
+      if (err && !(err instanceof UsageError)) process.stderr.write(`sluice: ${err.message}\n`);
       else {
         parser.showHelp();
         process.stderr.write(`\n${message}\n`);

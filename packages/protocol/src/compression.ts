@@ -7,7 +7,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
-import { ProtocolDecodeError } from './primitives/errors.js';
+import { DecompressionLimitError, ProtocolDecodeError } from './primitives/errors.js';
 import { snappyCompress, snappyDecompress } from './snappy.js';
 
 /** Compression codecs by their number in attribute bits 0-2. */
@@ -56,9 +56,11 @@ export function decompressSection(codec: CompressionName, data: Buffer, bytesMax
   try {
     out = decompress(codec, data, bytesMax);
   } catch (err) {
+    if (err instanceof DecompressionLimitError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DecompressionLimitError(`${codec} records section decompresses past the limit of ${bytesMax} bytes`, { cause: err });
     throw new ProtocolDecodeError(`${codec} records section does not decompress: ${(err as Error).message}`, { cause: err });
   }
-  if (out.length > bytesMax) throw new ProtocolDecodeError(`${codec} records section decompresses to ${out.length} bytes, above the limit of ${bytesMax}`);
+  if (out.length > bytesMax) throw new DecompressionLimitError(`${codec} records section decompresses to ${out.length} bytes, above the limit of ${bytesMax}`);
   return out;
 }
 
@@ -69,10 +71,15 @@ function decompress(codec: Exclude<CompressionName, 'none'>, data: Buffer, bytes
     case 'lz4': {
       // lz4-napi takes no output limit: the frame's own block headers bound what it can produce.
       const bound = lz4OutputBound(data);
-      if (bound > bytesMax) throw new Error(`lz4 frame may decompress to ${bound} bytes, above the limit of ${bytesMax}`);
+      if (bound > bytesMax) throw new DecompressionLimitError(`lz4 frame may decompress to ${bound} bytes, above the limit of ${bytesMax}`);
       return decompressFrameSync(data);
     }
-    case 'zstd': return zstdDecompress(data, bytesMax);
+    case 'zstd': {
+      // fzstd allocates the window a frame header asks for (up to 2 GiB) whatever the output.
+      const window = zstdWindowBytesMax(data);
+      if (window > Math.min(bytesMax, ZSTD_WINDOW_BYTES_MAX)) throw new DecompressionLimitError(`zstd frame asks for a ${window}-byte window, above the limit of ${Math.min(bytesMax, ZSTD_WINDOW_BYTES_MAX)}`);
+      return zstdDecompress(data, bytesMax);
+    }
   }
 }
 
@@ -82,7 +89,7 @@ function zstdDecompress(data: Buffer, bytesMax: number): Buffer {
   let total = 0;
   const decoder = new ZstdDecompress((chunk) => {
     total += chunk.length;
-    if (total > bytesMax) throw new Error(`output passes the limit of ${bytesMax} bytes`);
+    if (total > bytesMax) throw new DecompressionLimitError(`zstd records section decompresses past the limit of ${bytesMax} bytes`);
     chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
   });
   decoder.push(data, true);
@@ -129,4 +136,69 @@ export function lz4OutputBound(data: Buffer): number {
     }
   }
   return bound;
+}
+
+const ZSTD_FRAME_MAGIC = 0xfd2fb528;
+/** zstd's default decoder limit (windowLog 27): no encoder at default settings asks for more. */
+const ZSTD_WINDOW_BYTES_MAX = 128 * 1024 * 1024;
+
+/**
+ * The largest window any zstd frame in `data` asks the decoder for, read from the frame headers,
+ * walking block headers to find where each frame ends. Skippable frames are passed over. Throws on
+ * a frame that is cut off or not zstd.
+ */
+export function zstdWindowBytesMax(data: Buffer): number {
+  let largest = 0;
+  let at = 0;
+  const need = (n: number): void => {
+    if (at + n > data.length) throw new Error(`zstd frame cut off at byte ${at}`);
+  };
+  while (at < data.length) {
+    need(8);
+    const magic = data.readUInt32LE(at);
+    if ((magic & 0xfffffff0) === 0x184d2a50) { // skippable frame: magic, length, payload
+      at += 8 + data.readUInt32LE(at + 4);
+      continue;
+    }
+    if (magic !== ZSTD_FRAME_MAGIC) throw new Error(`not a zstd frame at byte ${at}`);
+    const descriptor = data[at + 4]!;
+    at += 5;
+    const singleSegment = (descriptor & 0x20) !== 0;
+    const contentSizeBytes = [singleSegment ? 1 : 0, 2, 4, 8][descriptor >> 6]!;
+    const dictIdBytes = [0, 1, 2, 4][descriptor & 0x03]!;
+    let window = 0;
+    if (!singleSegment) {
+      need(1);
+      const wd = data[at++]!;
+      const base = 2 ** (10 + (wd >> 3));
+      window = base + (base / 8) * (wd & 0x07);
+    }
+    need(dictIdBytes + contentSizeBytes);
+    at += dictIdBytes;
+    if (singleSegment) window = readLittleEndian(data, at, contentSizeBytes) + (contentSizeBytes === 2 ? 256 : 0);
+    at += contentSizeBytes;
+    largest = Math.max(largest, window);
+    for (let last = false; !last; ) {
+      need(3);
+      const header = data.readUIntLE(at, 3);
+      at += 3;
+      last = (header & 1) === 1;
+      const type = (header >> 1) & 0x03;
+      if (type === 3) throw new Error('zstd block of the reserved type');
+      const size = type === 1 ? 1 : header >>> 3;
+      need(size);
+      at += size;
+    }
+    if ((descriptor & 0x04) !== 0) {
+      need(4);
+      at += 4;
+    }
+  }
+  return largest;
+}
+
+function readLittleEndian(data: Buffer, at: number, bytes: number): number {
+  let value = 0;
+  for (let i = bytes - 1; i >= 0; i--) value = value * 256 + data[at + i]!;
+  return value;
 }

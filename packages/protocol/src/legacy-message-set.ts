@@ -6,7 +6,7 @@
  * (codec in attribute bits 0-2) holds a whole inner message set, compressed, as its value.
  */
 import { crc32 } from '@node-rs/crc32';
-import { ProtocolDecodeError } from './primitives/errors.js';
+import { DecompressionLimitError, ProtocolDecodeError } from './primitives/errors.js';
 import { Reader } from './primitives/reader.js';
 import { Writer } from './primitives/writer.js';
 import { COMPRESSION_CODECS, decompressSection, UnsupportedCompressionError, type CompressionName, type WritableCompression } from './compression.js';
@@ -33,27 +33,28 @@ export interface LegacyMessageSet {
 }
 
 /**
- * Decodes a magic 0/1 message set, inner sets of compressed messages included, decompressing at
- * most `decompressedBytesMax` bytes in all. Throws
+ * Decodes a magic 0/1 message set, inner sets of compressed messages included, taking what it
+ * decompresses from `budget` (DecompressionLimitError when that runs out). Throws
  * ProtocolDecodeError on a cut-off message, a bad size, magic or CRC, or a wrapper that does not
  * decompress (magic 0 lz4, whose frame checksum old Kafka clients computed wrongly, among them);
  * UnsupportedCompressionError for zstd, which only magic 2 may use.
  */
-export function decodeLegacyMessageSet(buf: Buffer, decompressedBytesMax: number): LegacyMessageSet {
+export function decodeLegacyMessageSet(buf: Buffer, budget: DecompressionBudget): LegacyMessageSet {
   const set: LegacyMessageSet = { compression: 'none', messages: [] };
-  readMessages(buf, { left: decompressedBytesMax }, set, false);
+  readMessages(buf, budget, set, false);
   return set;
 }
 
 /**
- * How many decompressed bytes the whole set may still produce: one bound for all its compressed
- * messages together, or a request of many small bombs would pass a bound that each one respects.
+ * How many decompressed bytes may still be produced, shared by every compressed message it is
+ * given to (a whole request's, say): a bound each message had alone would let many small bombs
+ * through together.
  */
-interface Budget {
+export interface DecompressionBudget {
   left: number;
 }
 
-function readMessages(buf: Buffer, budget: Budget, set: LegacyMessageSet, inner: boolean): void {
+function readMessages(buf: Buffer, budget: DecompressionBudget, set: LegacyMessageSet, inner: boolean): void {
   const reader = new Reader(buf);
   while (reader.remaining > 0) {
     if (reader.remaining < LOG_OVERHEAD) throw new ProtocolDecodeError(`message cut off: ${reader.remaining} bytes left where a message starts`);
@@ -81,6 +82,7 @@ function readMessages(buf: Buffer, budget: Budget, set: LegacyMessageSet, inner:
     if (codec === 'zstd') throw new UnsupportedCompressionError(codec, 'messages below magic 2');
     if (value === null) throw new ProtocolDecodeError('compressed message without a value');
     if (set.compression === 'none') set.compression = codec;
+    if (budget.left <= 0) throw new DecompressionLimitError('no decompression budget left for another compressed message');
     const section = decompressSection(codec, value, budget.left);
     budget.left -= section.length;
     readMessages(section, budget, set, true);
@@ -98,8 +100,8 @@ function bytes(reader: Reader): Buffer | null {
  * One magic-2 batch holding a legacy set's messages, compressed with the producer's codec.
  * Messages without a timestamp (magic 0) get `nowMs`.
  */
-export function upConvertMessageSet(buf: Buffer, nowMs: bigint, decompressedBytesMax: number): Buffer {
-  const set = decodeLegacyMessageSet(buf, decompressedBytesMax);
+export function upConvertMessageSet(buf: Buffer, nowMs: bigint, budget: DecompressionBudget): Buffer {
+  const set = decodeLegacyMessageSet(buf, budget);
   if (set.messages.length === 0) throw new ProtocolDecodeError('message set without messages');
   const records: RecordInput[] = set.messages.map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp ?? nowMs }));
   return encodeRecordBatch({ records, compression: set.compression as WritableCompression });

@@ -4,6 +4,7 @@
  * Both are read; raw is written, which every client reads.
  */
 import { compress, uncompress } from 'snappyjs';
+import { DecompressionLimitError } from './primitives/errors.js';
 
 /** snappy-java's stream header: magic (8 bytes), version (4), compatible version (4). */
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
@@ -40,7 +41,7 @@ export function snappyDecompress(data: Buffer, bytesMax: number): Buffer {
 /** One raw block, checked first: snappyjs loops forever on some malformed input and zero-fills short input. */
 function rawBlock(block: Buffer, bytesMax: number): Buffer {
   const declared = checkRawBlock(block);
-  if (declared > bytesMax) throw new Error(`The uncompressed length of ${declared} is too big, expect at most ${bytesMax}`);
+  if (declared > bytesMax) throw new DecompressionLimitError(`snappy block of ${declared} bytes is above the limit of ${bytesMax}`);
   return toBuffer(uncompress(block, bytesMax));
 }
 

@@ -9,7 +9,7 @@ import { compressFrameSync } from 'lz4-napi';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
-  BATCH, computeBatchCrc, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError, snappyCompress, snappyDecompress, decompressSection, lz4OutputBound,
+  BATCH, computeBatchCrc, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError, snappyCompress, snappyDecompress, decompressSection, lz4OutputBound, zstdWindowBytesMax,
   type EncodeRecordBatchOptions, type RecordInput,
 } from '../src/index.js';
 
@@ -179,6 +179,17 @@ test('an lz4 frame whose blocks could decompress past the bound is refused befor
   assert.throws(() => lz4OutputBound(Buffer.from('not a frame at all')), /not an lz4 frame/);
 });
 
+test('a zstd frame asking for a window above the bound is refused before fzstd allocates it', () => {
+  assert.ok(zstdWindowBytesMax(ZSTD_SECTION) <= 1024, 'the reference tool sizes the window to the content');
+  // Window descriptor 0xA7: a 1.875 GiB window, then one last RLE block of one byte.
+  const frame = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa7, 0x0b, 0x00, 0x00, 0x61]);
+  assert.equal(zstdWindowBytesMax(frame), 2 ** 30 + 7 * 2 ** 27);
+  assert.throws(() => decompressSection('zstd', frame, 64 * 1024 * 1024), /asks for a 2013265920-byte window, above the limit of 67108864/);
+  const skippable = Buffer.from([0x50, 0x2a, 0x4d, 0x18, 0x02, 0, 0, 0, 9, 9]);
+  assert.equal(zstdWindowBytesMax(Buffer.concat([skippable, frame])), 2 ** 30 + 7 * 2 ** 27, 'skippable frames are passed over');
+  assert.throws(() => zstdWindowBytesMax(frame.subarray(0, 8)), /cut off/);
+});
+
 test('codecs 5-7 are corrupt; bytes that are not snappy, lz4 or zstd fail as corrupt', () => {
   const plain = encodeRecordBatch({ baseTimestamp: 0n, records: [{ key: null, value: Buffer.from('x') }] });
   assert.throws(() => decodeRecordBatches(withAttributes(plain, 6)), ProtocolDecodeError);
@@ -203,8 +214,8 @@ test('snappy: raw blocks round-trip, Java\'s xerial framing is read, and a bomb 
   };
   const framed = Buffer.concat([header, ...halves.flatMap(lengthPrefixed)]);
   assert.deepEqual(snappyDecompress(framed, 1 << 20), text);
-  assert.throws(() => snappyDecompress(framed, 1000), /too big/);
-  assert.throws(() => snappyDecompress(snappyCompress(Buffer.alloc(1 << 20)), 1024), /too big/);
+  assert.throws(() => snappyDecompress(framed, 1000), /snappy block of 1300 bytes is above the limit of 300/);
+  assert.throws(() => snappyDecompress(snappyCompress(Buffer.alloc(1 << 20)), 1024), /above the limit of 1024/);
 });
 
 test('malformed snappy fails fast: a literal whose length wraps around, short input, copies before the start', () => {

@@ -7,6 +7,7 @@
 import { ErrorCode, errorInfo } from '@sluice/protocol';
 import type { Argv, CommandModule } from 'yargs';
 import { GroupAdmin, errorText, type GroupListing } from '../kafka/group-admin.js';
+import { UsageError } from '../kafka/properties.js';
 import { describeGroups, type DescribeView, type Output } from './consumer-groups-describe.js';
 import { formatDeleteOffsets } from './consumer-groups-format.js';
 import { NO_EXECUTE_WARNING, parseDateTime, parseDuration, parseTopicSpec, partitionsOfSpecs, resetOffsets, type ResetScenario } from './consumer-groups-reset.js';
@@ -253,7 +254,7 @@ export const consumerGroupsCommand: CommandModule<object, ConsumerGroupsArgs> = 
     .option('timeout', { type: 'number', default: TIMEOUT_MS_DEFAULT, describe: 'Give up on the cluster after this many ms' })
     .check((a) => {
       const problem = checkArgs(a as unknown as ConsumerGroupsArgs);
-      if (problem !== null) throw new Error(problem);
+      if (problem !== null) throw new UsageError(problem);
       return true;
     })
     .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --list', 'every group id')

@@ -4,6 +4,7 @@ import {
 } from '@sluice/protocol';
 import type { Argv, CommandModule } from 'yargs';
 import { KafkaConnection } from '../kafka/connection.js';
+import { UsageError } from '../kafka/properties.js';
 
 /** The metadata log's name in DescribeQuorum (as in KRaft). */
 export const METADATA_TOPIC = '__cluster_metadata';
@@ -100,7 +101,7 @@ const describeCommand: CommandModule<object, QuorumArgs> = {
     .option('status', { type: 'boolean', describe: 'Leader, epoch, high watermark, lag, voters and observers' })
     .option('replication', { type: 'boolean', describe: 'One row per voter and observer' })
     .check((a) => {
-      if (Boolean(a['status']) === Boolean(a['replication'])) throw new Error('describe needs exactly one of --status or --replication');
+      if (Boolean(a['status']) === Boolean(a['replication'])) throw new UsageError('describe needs exactly one of --status or --replication');
       return true;
     }) as unknown as Argv<QuorumArgs>,
   handler: async (args) => {

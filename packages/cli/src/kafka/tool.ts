@@ -90,7 +90,7 @@ export function withBootstrapOptions(yargs: Argv): Argv {
     .option('bootstrap-server', { type: 'string', describe: 'A broker to connect to, HOST:PORT[,HOST:PORT...]' })
     .option('broker-list', { type: 'string', describe: 'Older name of --bootstrap-server' })
     .check((a) => {
-      if (a['bootstrap-server'] === undefined && a['broker-list'] === undefined) throw new Error('Missing required argument: bootstrap-server (or --broker-list)');
+      if (a['bootstrap-server'] === undefined && a['broker-list'] === undefined) throw new UsageError('Missing required argument: bootstrap-server (or --broker-list)');
       return true;
     });
 }

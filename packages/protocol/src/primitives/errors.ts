@@ -2,3 +2,8 @@
 export class ProtocolDecodeError extends Error {
   override name = 'ProtocolDecodeError';
 }
+
+/** Thrown when compressed records would decompress past the bound the caller set (a bomb, or simply too large). */
+export class DecompressionLimitError extends ProtocolDecodeError {
+  override name = 'DecompressionLimitError';
+}

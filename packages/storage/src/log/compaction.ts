@@ -1,6 +1,6 @@
 import {
-  BATCH, computeBatchCrc, CONTROL_FLAG, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError,
-  TRANSACTIONAL_FLAG, UnsupportedCompressionError, type DecodedBatch, type DecodedRecord,
+  BATCH, COMPRESSION_CODEC_MASK, COMPRESSION_CODECS, computeBatchCrc, CONTROL_FLAG, decodeRecordBatches, encodeRecordBatch,
+  ProtocolDecodeError, TRANSACTIONAL_FLAG, UnsupportedCompressionError, type DecodedBatch, type DecodedRecord, type WritableCompression,
 } from '@sluice/protocol';
 import { SEGMENT_BYTES_LIMIT } from '../config.js';
 import { invariant } from '../errors.js';
@@ -104,9 +104,18 @@ export async function forEachStoredBatch(segment: Segment, visit: (batch: Buffer
   }
 }
 
-/** Whether the cleaner may rewrite this stored batch by its attributes: any codec, but not transactional or control batches. */
+/** zstd's number in attribute bits 0-2. */
+const ZSTD_CODEC = COMPRESSION_CODECS.indexOf('zstd');
+
+/**
+ * Whether the cleaner may rewrite this stored batch by its attributes: not transactional or control
+ * batches, and not zstd ones: the only zstd decoder on Node 20 (fzstd) can be made to allocate and
+ * copy its window for seconds by a few bytes from a client, and the cleaner runs on the broker's
+ * event loop; nor could the project write zstd back.
+ */
 export function isRewritable(batch: Buffer): boolean {
-  return (batch.readInt16BE(BATCH.ATTRIBUTES) & (TRANSACTIONAL_FLAG | CONTROL_FLAG)) === 0;
+  const attributes = batch.readInt16BE(BATCH.ATTRIBUTES);
+  return (attributes & (TRANSACTIONAL_FLAG | CONTROL_FLAG)) === 0 && (attributes & COMPRESSION_CODEC_MASK) !== ZSTD_CODEC;
 }
 
 /**
@@ -163,8 +172,8 @@ const UNTOUCHED: BatchDecision = Object.freeze({ decoded: null, kept: [], record
 /**
  * Decides which records of one stored batch stay: a record goes when a later record has its key,
  * or when it is a tombstone (null value) whose batch max timestamp is more than
- * deleteRetentionMs old. Batches the cleaner does not rewrite (transactional, control) keep
- * everything.
+ * deleteRetentionMs old. Batches the cleaner does not rewrite (transactional, control, zstd)
+ * keep everything.
  */
 export function decideBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number; deleteRetentionMs: number }): BatchDecision {
   const decoded = decodeIfRewritable(batch);
@@ -194,7 +203,7 @@ export interface FilteredBatch extends Omit<BatchDecision, 'decoded' | 'kept'> {
  * Filters one stored batch as `decideBatch` says. Batches the cleaner does not rewrite come back
  * untouched, as do batches that lose nothing. A rewritten batch keeps its base offset,
  * lastOffsetDelta (so offsets and the log end offset are preserved), max timestamp, leader epoch,
- * producer fields and codec (zstd, which the project cannot write, becomes gzip), with a new CRC-32C.
+ * producer fields and codec, with a new CRC-32C.
  */
 export function filterBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number; deleteRetentionMs: number }): FilteredBatch {
   const { decoded, kept, recordsRemoved, tombstonesRemoved, keepsTombstone } = decideBatch(batch, ctx);
@@ -203,8 +212,8 @@ export function filterBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number;
 }
 
 /**
- * The stored batch decoded, or null when the cleaner leaves it as it is: transactional and control
- * batches, and batches whose records do not decode (the broker stores compressed sections without
+ * The stored batch decoded, or null when the cleaner leaves it as it is: transactional, control and
+ * zstd batches, and batches whose records do not decode (the broker stores compressed sections without
  * opening them, so a client's damaged one must not stop compaction of the whole log).
  */
 function decodeIfRewritable(batch: Buffer): DecodedBatch | null {
@@ -229,7 +238,7 @@ function reencode(decoded: DecodedBatch, kept: readonly DecodedRecord[]): Buffer
     producerId: decoded.producerId,
     producerEpoch: decoded.producerEpoch,
     baseSequence: decoded.baseSequence,
-    compression: decoded.compression === 'zstd' ? 'gzip' : decoded.compression,
+    compression: decoded.compression as WritableCompression,
     timestampType: decoded.timestampType,
     records: kept.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: r.offsetDelta })),
   });

@@ -81,3 +81,23 @@ test('the decompression bound holds for the whole set, not per compressed messag
   assert.throws(() => decodeLegacyMessageSet(Buffer.concat(Array.from({ length: 5 }, () => one)), { left: innerBytes * 2 }), DecompressionLimitError);
   assert.equal(decodeLegacyMessageSet(Buffer.concat([one, one]), { left: innerBytes * 2 }).messages.length, 80);
 });
+
+/** Two messages each as kafka-python's LegacyRecordBatchBuilder writes them (key/value, then a null key). */
+const KAFKA_PYTHON_SETS = {
+  0: '0000000000000000000000162356c1370000000000036b65790000000576616c7565000000000000000100000010d5960a780000ffffffff000000027632',
+  1: '00000000000000000000001ebbee87d101000000018bcfe5687b000000036b65790000000576616c75650000000000000001000000187393d01b01000000018bcfe569c8ffffffff000000027632',
+} as const;
+
+test('message sets written by another client decode, CRCs included; ours encode to the same bytes', () => {
+  for (const magic of [0, 1] as const) {
+    const bytes = Buffer.from(KAFKA_PYTHON_SETS[magic], 'hex');
+    const set = decodeLegacyMessageSet(bytes, { left: MAX });
+    assert.deepEqual(set.messages.map((m) => [m.key?.toString() ?? null, m.value?.toString(), m.timestamp]),
+      [['key', 'value', magic === 1 ? 1_700_000_000_123n : null], [null, 'v2', magic === 1 ? 1_700_000_000_456n : null]]);
+    const ours = Buffer.concat([
+      encodeLegacyMessage({ magic, timestamp: 1_700_000_000_123n, offset: 0n, key: Buffer.from('key'), value: Buffer.from('value') }),
+      encodeLegacyMessage({ magic, timestamp: 1_700_000_000_456n, offset: 1n, key: null, value: Buffer.from('v2') }),
+    ]);
+    assert.equal(ours.toString('hex'), KAFKA_PYTHON_SETS[magic], `magic ${magic}`);
+  }
+});

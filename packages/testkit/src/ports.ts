@@ -2,22 +2,28 @@ import { readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 
 /**
- * The first port of the kernel's ephemeral range. Ports handed to nodes are taken below it: a port
- * the OS picked with listen(0) is an ephemeral one, and an outgoing connection made between the
- * check and the node's own bind (any client, any test) could take it from under the node.
+ * The ports handed to nodes: outside the kernel's ephemeral range. A port the OS picked with
+ * listen(0) is an ephemeral one, and an outgoing connection made between the check and the node's
+ * own bind (any client, any test) could take it from under the node. Below the range when there is
+ * room (Linux's default range is 32768-60999), else above it.
  */
-function ephemeralRangeStart(): number {
+function nodePortRange(): [number, number] {
+  let [first, last] = [32_768, 60_999];
   try {
-    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    return Number.isInteger(first) && first > 12_000 ? first : 32_768;
+    const [a, b] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(a) && Number.isInteger(b)) [first, last] = [a!, b!];
   } catch {
-    return 32_768;
+    // Not Linux: keep the default range.
   }
+  return first - 10_000 >= 2_000 ? [10_000, first] : [last + 1, 65_536];
 }
 
-const RANGE_START = 10_000;
-const RANGE_END = ephemeralRangeStart();
-/** Ports this process handed out already: a node stopped for a restart keeps its claim on them. */
+const [RANGE_START, RANGE_END] = nodePortRange();
+/**
+ * Ports this process handed out already: a node stopped for a restart keeps its claim on them.
+ * (Test files run one at a time, --test-concurrency=1; files run in parallel could still draw the
+ * same free port.)
+ */
 const handedOut = new Set<number>();
 
 /**

@@ -76,7 +76,8 @@ case "$cmd" in
   up)
     n=${2:-3}
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "up: N must be a positive number, not '$n'" >&2; exit 2; }
-    bash scripts/ensure-deps.sh
+    # start.sh has just installed and built; run directly, `up` does it itself.
+    [ "${SLUICE_DEPS_READY:-}" = 1 ] || bash scripts/ensure-deps.sh
     if [ "$(node_count)" -eq 0 ]; then
       write_configs "$n"
       id=$(sluice storage random-uuid)

@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 clients=""
 [ "$(id -u)" -eq 0 ] && clients="--clients"
 bash scripts/ensure-deps.sh $clients
-exec bash scripts/cluster.sh up "${1:-3}"
+SLUICE_DEPS_READY=1 exec bash scripts/cluster.sh up "${1:-3}"

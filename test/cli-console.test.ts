@@ -7,8 +7,11 @@
  * "Processed a total of N messages". Usage errors and an unreachable server end it quickly.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { tempDir } from '@sluice/testkit';
 import { BackgroundTool, kafkaTool } from './support/cli.js';
 import { batchCodecs } from './support/fetch-reader.js';
 import { run } from './support/run.js';
@@ -49,6 +52,24 @@ for (const codec of ['snappy', 'lz4'] as const) {
     await expectEveryReader(topic, lines);
   });
 }
+
+test('--producer.config and --consumer.config files, as Kafka\'s tools read them', async () => {
+  const dir = tempDir('sluice-client-config-');
+  try {
+    await createTopic('from-files', 1);
+    writeFileSync(join(dir.path, 'producer.properties'), 'compression.type=lz4\nacks=all\n');
+    writeFileSync(join(dir.path, 'consumer.properties'), 'group.id=file-readers\nauto.offset.reset=earliest\n');
+    const sent = await produce('from-files', 'a\nb\nc\n', '--producer.config', join(dir.path, 'producer.properties'));
+    assert.equal(sent.code, 0, sent.stderr);
+    assert.deepEqual([...new Set(await batchCodecs(Number(bootstrap.split(':')[1]), 'from-files', 0))], ['lz4']);
+    const got = await consume('from-files', '--consumer.config', join(dir.path, 'consumer.properties'), '--max-messages', '3');
+    assert.equal(got.stdout, 'a\nb\nc\n', got.stderr);
+    const groups = await kafkaTool('kafka-consumer-groups.sh', ['--bootstrap-server', bootstrap, '--list']);
+    assert.ok(groups.stdout.split('\n').includes('file-readers'), groups.stdout);
+  } finally {
+    dir.remove();
+  }
+});
 
 test('kcat\'s zstd and lz4 batches: --partition and --group reads decode them', async () => {
   for (const codec of ['zstd', 'lz4']) {

@@ -2,7 +2,7 @@ export { Broker, type BrokerOptions } from './broker.js';
 export { loadBrokerConfig, BROKER_KEYS, type BrokerConfig, type LoadOptions } from './config/broker-config.js';
 export type { Listener } from './config/listeners.js';
 export type { QuorumVoter } from './config/quorum-voters.js';
-export { ConfigError } from './config/properties.js';
+export { ConfigError, parseProperties as parsePropertiesText } from './config/properties.js';
 export { TOPIC_KEYS, validateTopicConfigs } from './config/topic-config.js';
 export { createLogger, type Logger } from './logger.js';
 export * from './metadata/cluster-metadata.js';

@@ -28,7 +28,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(consumerGroupsCommand)
     .demandCommand(1, 'name a command')
     .strict()
-    .parserConfiguration({ 'camel-case-expansion': false })
+    // Kafka's flags have dots in them (--producer.config): no dot-notation nesting.
+    .parserConfiguration({ 'camel-case-expansion': false, 'dot-notation': false })
     .recommendCommands()
     .help()
     .version(false)

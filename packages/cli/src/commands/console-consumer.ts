@@ -3,7 +3,7 @@ import type { EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import type { Argv, CommandModule } from 'yargs';
 import { formatRecord, PRINT_PROPERTIES, printOptions, type ConsumedRecord, type PrintOptions } from '../kafka/message-formatter.js';
 import { parseOffsetSpec, PartitionReader, type OffsetSpec } from '../kafka/partition-reader.js';
-import { integerArg, parseProperties, UsageError, warnUnknownProperties } from '../kafka/properties.js';
+import { clientProperties, integerArg, parseProperties, UsageError, warnUnknownProperties } from '../kafka/properties.js';
 import { bootstrapOf, withBootstrapOptions, CONNECT_TIMEOUT_MS_DEFAULT, consoleKafka, probeBootstrap, runTool } from '../kafka/tool.js';
 
 /** `--consumer-property` keys this consumer uses. */
@@ -23,6 +23,7 @@ export interface ConsoleConsumerArgs {
   'timeout-ms'?: number;
   property?: string[];
   'consumer-property'?: string[];
+  'consumer.config'?: string;
 }
 
 /** Read through a consumer group (kafkajs), or one partition directly (the project's codec). */
@@ -44,7 +45,7 @@ export interface ConsumerPlan {
 /** Resolves the flags, with Kafka's rules for which combinations are allowed. */
 export function consumerPlan(args: ConsoleConsumerArgs): ConsumerPlan {
   const props = parseProperties('property', args.property);
-  const consumerProps = parseProperties('consumer-property', args['consumer-property']);
+  const consumerProps = clientProperties('consumer.config', args['consumer.config'], 'consumer-property', args['consumer-property']);
   warnUnknownProperties(props, PRINT_PROPERTIES);
   warnUnknownProperties(consumerProps, CONSUMER_PROPERTIES);
   if ((args.topic === undefined) === (args.include === undefined)) throw new UsageError('Exactly one of include/topic is required.');
@@ -241,6 +242,7 @@ export const consoleConsumerCommand: CommandModule<object, ConsoleConsumerArgs> 
     .option('timeout-ms', { type: 'number', describe: 'Exit when no record arrived for this long' })
     .option('property', { type: 'string', array: true, describe: `Formatter property (repeatable): ${PRINT_PROPERTIES.join(', ')}` })
     .option('consumer-property', { type: 'string', array: true, describe: `Consumer property (repeatable): ${CONSUMER_PROPERTIES.join(', ')}` })
+    .option('consumer.config', { type: 'string', describe: 'A properties file of consumer properties; --consumer-property takes precedence' })
     .example('$0 console-consumer --topic orders --from-beginning --bootstrap-server 127.0.0.1:9092', 'everything in the topic, then new records')
     .example('$0 console-consumer --include \'orders|payments\' --from-beginning --bootstrap-server 127.0.0.1:9092', 'two topics at once')
     .example('$0 console-consumer --topic orders --group app1 --bootstrap-server 127.0.0.1:9092', 'share the partitions with the other members of app1')

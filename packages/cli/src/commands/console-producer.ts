@@ -3,7 +3,7 @@ import { CompressionTypes, type Message, type Producer } from 'kafkajs';
 import type { Argv, CommandModule } from 'yargs';
 import { LINE_FORMAT_PROPERTIES, lineFormat, parseAcks, parseCompression, parseLine, type LineFormat } from '../kafka/console-lines.js';
 import { consolePartitioner } from '../kafka/partitioner.js';
-import { parseProperties, warnUnknownProperties } from '../kafka/properties.js';
+import { clientProperties, parseProperties, warnUnknownProperties } from '../kafka/properties.js';
 import { bootstrapOf, withBootstrapOptions, consoleKafka, probeBootstrap, runTool } from '../kafka/tool.js';
 
 /** Records sent in one produce request at most. */
@@ -21,6 +21,7 @@ export interface ConsoleProducerArgs {
   topic: string;
   property?: string[];
   'producer-property'?: string[];
+  'producer.config'?: string;
   'request-required-acks': string;
   'compression-codec'?: string;
   sync?: boolean;
@@ -40,7 +41,7 @@ export interface ProducerPlan {
 /** Resolves and checks every flag before anything connects; a bad one is a UsageError naming it. */
 export function producerPlan(args: ConsoleProducerArgs): ProducerPlan {
   const props = parseProperties('property', args.property);
-  const producerProps = parseProperties('producer-property', args['producer-property']);
+  const producerProps = clientProperties('producer.config', args['producer.config'], 'producer-property', args['producer-property']);
   warnUnknownProperties(props, LINE_FORMAT_PROPERTIES);
   warnUnknownProperties(producerProps, PRODUCER_PROPERTIES);
   return {
@@ -139,6 +140,7 @@ export const consoleProducerCommand: CommandModule<object, ConsoleProducerArgs> 
     .option('topic', { type: 'string', demandOption: true, describe: 'The topic to produce to' })
     .option('property', { type: 'string', array: true, describe: 'Line reader property (repeatable): parse.key=true, key.separator=SEP (default tab), ignore.error=true, null.marker=TEXT' })
     .option('producer-property', { type: 'string', array: true, describe: 'Producer property (repeatable): acks=all|1|0, compression.type=none|gzip|snappy|lz4, client.id=NAME' })
+    .option('producer.config', { type: 'string', describe: 'A properties file of producer properties; --producer-property takes precedence' })
     .option('request-required-acks', { type: 'string', default: '-1', describe: 'Acknowledgements to wait for: -1 (all in-sync replicas), 1 (leader), 0 (none)' })
     .option('compression-codec', { type: 'string', describe: 'none, gzip, snappy or lz4; the flag without a value means gzip' })
     .option('sync', { type: 'boolean', describe: 'Send each line in its own request and wait for it' })

@@ -3,6 +3,9 @@
  * `--consumer-property`, `--config`): parsed into a map, with an error naming the flag and the
  * offending text when one is not `key=value`.
  */
+import { readFileSync } from 'node:fs';
+import { parsePropertiesText } from '@sluice/broker';
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -17,6 +20,24 @@ export function parseProperties(flag: string, values: readonly string[] | string
     result.set(text.slice(0, at).trim(), text.slice(at + 1).trim());
   }
   return result;
+}
+
+/**
+ * Client properties from a `--producer.config` / `--consumer.config` file, with the `--*-property`
+ * flags over them, as in Kafka's tools (the command line takes precedence over the file).
+ */
+export function clientProperties(fileFlag: string, file: string | undefined, flag: string, values: readonly string[] | string | undefined): Map<string, string> {
+  const fromFile = new Map<string, string>();
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--${fileFlag} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    for (const [key, value] of parsePropertiesText(text)) fromFile.set(key, value);
+  }
+  return new Map([...fromFile, ...parseProperties(flag, values)]);
 }
 
 /** A boolean property (`true`/`false`, any case), or `fallback` when absent. */

@@ -4,6 +4,9 @@
  * --partition with --offset, and Kafka's messages for combinations it refuses.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { consumerPlan, type ConsoleConsumerArgs } from '../../src/commands/console-consumer.js';
 
@@ -23,6 +26,20 @@ test('--group commits; --from-beginning or auto.offset.reset=earliest start at t
   assert.deepEqual(plan.source.kind === 'group' && [plan.source.groupId, plan.source.autoCommit, plan.source.fromBeginning], ['g', true, true]);
   const viaProps = consumerPlan({ ...base, 'consumer-property': ['group.id=g2', 'auto.offset.reset=earliest'] });
   assert.deepEqual(viaProps.source.kind === 'group' && [viaProps.source.groupId, viaProps.source.fromBeginning], ['g2', true]);
+});
+
+test('--consumer.config: a properties file, under --consumer-property; an unreadable file is named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'consumer-config-'));
+  try {
+    const file = join(dir, 'consumer.properties');
+    writeFileSync(file, '# as in Kafka\ngroup.id: from-file\nauto.offset.reset=earliest\nclient.id=file-client\n');
+    const plan = consumerPlan({ ...base, 'consumer.config': file, 'consumer-property': ['client.id=flag-client'] });
+    assert.deepEqual(plan.source.kind === 'group' && [plan.source.groupId, plan.source.fromBeginning, plan.source.autoCommit, plan.source.clientId],
+      ['from-file', true, true, 'flag-client']);
+    assert.throws(() => consumerPlan({ ...base, 'consumer.config': join(dir, 'missing.properties') }), /--consumer.config .*missing\.properties cannot be read: ENOENT/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('--partition reads directly, from --offset, or earliest with --from-beginning, else latest', () => {

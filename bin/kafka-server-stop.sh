@@ -29,8 +29,10 @@ setting() { # pid key
   [ -z "$config" ] && return 0
   case "$config" in /*) ;; *) config="/proc/$1/cwd/$config" ;; esac
   [ -r "$config" ] || return 1
-  # Java properties: key=value, key: value or key value; CRLF line ends and trailing blanks ignored.
-  tr -d '\r' < "$config" | sed -n "s/^[[:space:]]*$key_re[[:space:]]*[=:[:space:]][[:space:]]*//p" | sed 's/[[:space:]]*$//' | tail -n 1
+  # As the node reads it: key=value or key: value, a trailing backslash continues the line, CRLF
+  # line ends and surrounding blanks ignored.
+  tr -d '\r' < "$config" | sed -e ':a' -e '/\\$/{N;s/\\\n[[:space:]]*//;ba' -e '}' \
+    | sed -n "s/^[[:space:]]*$key_re[[:space:]]*[=:][[:space:]]*//p" | sed 's/[[:space:]]*$//' | tail -n 1
 }
 
 pids=""

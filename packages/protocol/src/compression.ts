@@ -75,9 +75,11 @@ function decompress(codec: Exclude<CompressionName, 'none'>, data: Buffer, bytes
       return decompressFrameSync(data);
     }
     case 'zstd': {
-      // fzstd allocates the window a frame header asks for (up to 2 GiB) whatever the output.
-      const window = zstdWindowBytesMax(data);
-      if (window > Math.min(bytesMax, ZSTD_WINDOW_BYTES_MAX)) throw new DecompressionLimitError(`zstd frame asks for a ${window}-byte window, above the limit of ${Math.min(bytesMax, ZSTD_WINDOW_BYTES_MAX)}`);
+      // fzstd allocates the window a frame header asks for (up to 2 GiB) whatever the output, and
+      // copies it once per block: both are bounded from the headers before it starts.
+      const cost = zstdFrameCost(data);
+      if (cost.windowBytes > ZSTD_WINDOW_BYTES_MAX) throw new DecompressionLimitError(`zstd frame asks for a ${cost.windowBytes}-byte window, above the limit of ${ZSTD_WINDOW_BYTES_MAX}`);
+      if (cost.copyBytes > ZSTD_COPY_BYTES_MAX) throw new DecompressionLimitError(`zstd frames would copy ${cost.copyBytes} bytes of window (blocks x window), above the limit of ${ZSTD_COPY_BYTES_MAX}`);
       return zstdDecompress(data, bytesMax);
     }
   }
@@ -141,14 +143,27 @@ export function lz4OutputBound(data: Buffer): number {
 const ZSTD_FRAME_MAGIC = 0xfd2fb528;
 /** zstd's default decoder limit (windowLog 27): no encoder at default settings asks for more. */
 const ZSTD_WINDOW_BYTES_MAX = 128 * 1024 * 1024;
+/**
+ * How much window copying (block count times window size) a section may cost fzstd. Producers
+ * size a batch's window to its content, so a 32 MiB batch in 128 KiB blocks costs 8 GiB; a run of
+ * tiny blocks under a large window costs as much for almost no output.
+ */
+const ZSTD_COPY_BYTES_MAX = 8 * 1024 * 1024 * 1024;
+
+/** What decoding some zstd frames costs fzstd, read from the headers alone. */
+export interface ZstdFrameCost {
+  /** The largest window a frame asks for: fzstd allocates it. */
+  windowBytes: number;
+  /** The sum over blocks of their frame's window: fzstd copies the window once per block. */
+  copyBytes: number;
+}
 
 /**
- * The largest window any zstd frame in `data` asks the decoder for, read from the frame headers,
- * walking block headers to find where each frame ends. Skippable frames are passed over. Throws on
- * a frame that is cut off or not zstd.
+ * The cost of decoding the zstd frames in `data`, from the frame headers and block headers.
+ * Skippable frames are passed over. Throws on a frame that is cut off or not zstd.
  */
-export function zstdWindowBytesMax(data: Buffer): number {
-  let largest = 0;
+export function zstdFrameCost(data: Buffer): ZstdFrameCost {
+  const cost: ZstdFrameCost = { windowBytes: 0, copyBytes: 0 };
   let at = 0;
   const need = (n: number): void => {
     if (at + n > data.length) throw new Error(`zstd frame cut off at byte ${at}`);
@@ -177,7 +192,7 @@ export function zstdWindowBytesMax(data: Buffer): number {
     at += dictIdBytes;
     if (singleSegment) window = readLittleEndian(data, at, contentSizeBytes) + (contentSizeBytes === 2 ? 256 : 0);
     at += contentSizeBytes;
-    largest = Math.max(largest, window);
+    cost.windowBytes = Math.max(cost.windowBytes, window);
     for (let last = false; !last; ) {
       need(3);
       const header = data.readUIntLE(at, 3);
@@ -188,13 +203,14 @@ export function zstdWindowBytesMax(data: Buffer): number {
       const size = type === 1 ? 1 : header >>> 3;
       need(size);
       at += size;
+      cost.copyBytes += window;
     }
     if ((descriptor & 0x04) !== 0) {
       need(4);
       at += 4;
     }
   }
-  return largest;
+  return cost;
 }
 
 function readLittleEndian(data: Buffer, at: number, bytes: number): number {

@@ -9,7 +9,7 @@ import { compressFrameSync } from 'lz4-napi';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
-  BATCH, computeBatchCrc, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError, snappyCompress, snappyDecompress, decompressSection, lz4OutputBound, zstdWindowBytesMax,
+  BATCH, computeBatchCrc, decodeRecordBatches, encodeRecordBatch, ProtocolDecodeError, snappyCompress, snappyDecompress, decompressSection, lz4OutputBound, zstdFrameCost,
   type EncodeRecordBatchOptions, type RecordInput,
 } from '../src/index.js';
 
@@ -161,7 +161,7 @@ test('lz4 batches round-trip; zstd batches (written by the reference tool) decod
   const [decodedZstd] = decodeRecordBatches(withAttributes(zstd, 4));
   assert.equal(decodedZstd!.compression, 'zstd');
   assert.deepEqual(decodedZstd!.records.map((r) => r.value!.toString()), records.map((r) => r.value.toString()));
-  assert.throws(() => decompressSection('zstd', ZSTD_SECTION, 100), /above the limit of 100|passes the limit of 100/);
+  assert.throws(() => decompressSection('zstd', ZSTD_SECTION, 100), /decompresses past the limit of 100 bytes/);
   assert.throws(() => encodeRecordBatch({ records, compression: 'zstd' as 'lz4' }), /zstd/);
 });
 
@@ -179,15 +179,20 @@ test('an lz4 frame whose blocks could decompress past the bound is refused befor
   assert.throws(() => lz4OutputBound(Buffer.from('not a frame at all')), /not an lz4 frame/);
 });
 
-test('a zstd frame asking for a window above the bound is refused before fzstd allocates it', () => {
-  assert.ok(zstdWindowBytesMax(ZSTD_SECTION) <= 1024, 'the reference tool sizes the window to the content');
+test('zstd frames asking for a huge window, or many tiny blocks under a large one, are refused before fzstd runs', () => {
+  assert.ok(zstdFrameCost(ZSTD_SECTION).windowBytes <= 1024, 'the reference tool sizes the window to the content');
+  const rleBlock = (last: boolean): Buffer => Buffer.from([(last ? 1 : 0) | (1 << 1) | (1 << 3), 0x00, 0x00, 0x61]);
   // Window descriptor 0xA7: a 1.875 GiB window, then one last RLE block of one byte.
-  const frame = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa7, 0x0b, 0x00, 0x00, 0x61]);
-  assert.equal(zstdWindowBytesMax(frame), 2 ** 30 + 7 * 2 ** 27);
-  assert.throws(() => decompressSection('zstd', frame, 64 * 1024 * 1024), /asks for a 2013265920-byte window, above the limit of 67108864/);
+  const frame = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa7]), rleBlock(true)]);
+  assert.deepEqual(zstdFrameCost(frame), { windowBytes: 2 ** 30 + 7 * 2 ** 27, copyBytes: 2 ** 30 + 7 * 2 ** 27 });
+  assert.throws(() => decompressSection('zstd', frame, 64 * 1024 * 1024), /asks for a 2013265920-byte window, above the limit of 134217728/);
   const skippable = Buffer.from([0x50, 0x2a, 0x4d, 0x18, 0x02, 0, 0, 0, 9, 9]);
-  assert.equal(zstdWindowBytesMax(Buffer.concat([skippable, frame])), 2 ** 30 + 7 * 2 ** 27, 'skippable frames are passed over');
-  assert.throws(() => zstdWindowBytesMax(frame.subarray(0, 8)), /cut off/);
+  assert.equal(zstdFrameCost(Buffer.concat([skippable, frame])).windowBytes, 2 ** 30 + 7 * 2 ** 27, 'skippable frames are passed over');
+  assert.throws(() => zstdFrameCost(frame.subarray(0, 8)), /cut off/);
+  // A 64 MiB window (descriptor 0x80) and 200 one-byte RLE blocks: 12.5 GiB of copying for 200 bytes.
+  const tiny = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x80]), ...Array.from({ length: 199 }, () => rleBlock(false)), rleBlock(true)]);
+  assert.equal(zstdFrameCost(tiny).copyBytes, 200 * 64 * 2 ** 20);
+  assert.throws(() => decompressSection('zstd', tiny, 64 * 1024 * 1024), /would copy 13421772800 bytes of window/);
 });
 
 test('codecs 5-7 are corrupt; bytes that are not snappy, lz4 or zstd fail as corrupt', () => {

@@ -15,7 +15,9 @@ function nodePortRange(): [number, number] {
   } catch {
     // Not Linux: keep the default range.
   }
-  return first - 10_000 >= 2_000 ? [10_000, first] : [last + 1, 65_536];
+  if (first - 10_000 >= 2_000) return [10_000, first];
+  if (65_536 - (last + 1) >= 2_000) return [last + 1, 65_536];
+  throw new Error(`the ephemeral port range ${first}-${last} leaves no room for test ports outside it`);
 }
 
 const [RANGE_START, RANGE_END] = nodePortRange();

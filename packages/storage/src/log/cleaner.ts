@@ -4,7 +4,7 @@ import type { LogConfig, StorageLogger } from '../config.js';
 import { OFFSET_INDEX_ENTRY_BYTES } from '../segment/offset-index.js';
 import { Segment, syncDir } from '../segment/segment.js';
 import { removeSwapManifest, writeSwapManifest, type CleanerCheckpoint } from './cleaner-files.js';
-import { countCleanable, decideBatch, filterBatch, forEachStoredBatch, groupSegments, OffsetMap } from './compaction.js';
+import { countCleanable, decideBatch, filterBatch, filterContext, forEachStoredBatch, groupSegments, OffsetMap, type FilterContext } from './compaction.js';
 
 /** What `PartitionLog.compact` is asked to do. */
 export interface CompactOptions {
@@ -165,7 +165,7 @@ async function buildOffsetMap(ctx: CleanerContext, map: OffsetMap, count: number
 async function writeGroups(ctx: CleanerContext, run: { map: OffsetMap; count: number; opts: CompactOptions; result: CompactionResult; outputs: GroupOutput[] }): Promise<bigint> {
   const { result, outputs } = run;
   const limits = { segmentBytes: ctx.config.segmentBytes, indexEntriesMax: Math.floor(ctx.config.segmentIndexBytesMax / OFFSET_INDEX_ENTRY_BYTES) - 1 };
-  const filterCtx = { map: run.map, nowMs: run.opts.nowMs, deleteRetentionMs: run.opts.deleteRetentionMs };
+  const filterCtx = filterContext(run.map, run.opts.nowMs, run.opts.deleteRetentionMs);
   let tombstoneTimestampMin = -1n;
   let first = 0;
   const keptTombstone = (batch: Buffer): void => {
@@ -207,7 +207,7 @@ async function writeGroups(ctx: CleanerContext, run: { map: OffsetMap; count: nu
 }
 
 /** Whether filtering would remove anything from `segment`; reports the batches that keep a tombstone when it would not. */
-async function loses(ctx: CleanerContext, segment: Segment, opts: { filterCtx: Parameters<typeof decideBatch>[1]; keptTombstone: (batch: Buffer) => void }): Promise<boolean> {
+async function loses(ctx: CleanerContext, segment: Segment, opts: { filterCtx: FilterContext; keptTombstone: (batch: Buffer) => void }): Promise<boolean> {
   let removes = false;
   const tombstones: Buffer[] = [];
   await forEachStoredBatch(segment, (batch) => {

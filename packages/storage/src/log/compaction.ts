@@ -169,16 +169,38 @@ interface BatchDecision {
 
 const UNTOUCHED: BatchDecision = Object.freeze({ decoded: null, kept: [], recordsRemoved: 0, tombstonesRemoved: 0, keepsTombstone: false }) as BatchDecision;
 
+/** What a run's filtering needs: the offset map, the clock and retention, and what it has passed. */
+export interface FilterContext {
+  map: OffsetMap;
+  nowMs: number;
+  deleteRetentionMs: number;
+  /**
+   * Whether a batch the cleaner keeps unread (zstd, transactional, undecodable) has been passed.
+   * Batches are decided in offset order from the log start, so from then on a tombstone may hide an
+   * older value in such a batch: it is kept, or dropping it would bring the deleted key back.
+   */
+  passedUnreadBatch: boolean;
+}
+
+/** A fresh context for one run. */
+export function filterContext(map: OffsetMap, nowMs: number, deleteRetentionMs: number): FilterContext {
+  return { map, nowMs, deleteRetentionMs, passedUnreadBatch: false };
+}
+
 /**
  * Decides which records of one stored batch stay: a record goes when a later record has its key,
  * or when it is a tombstone (null value) whose batch max timestamp is more than
- * deleteRetentionMs old. Batches the cleaner does not rewrite (transactional, control, zstd)
- * keep everything.
+ * deleteRetentionMs old and no unread batch lies below it. Batches the cleaner does not rewrite
+ * (transactional, control, zstd, undecodable) keep everything. Call in offset order.
  */
-export function decideBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number; deleteRetentionMs: number }): BatchDecision {
+export function decideBatch(batch: Buffer, ctx: FilterContext): BatchDecision {
   const decoded = decodeIfRewritable(batch);
-  if (!decoded) return UNTOUCHED;
-  const tombstonesExpire = ctx.nowMs - Number(decoded.maxTimestamp) > ctx.deleteRetentionMs;
+  if (!decoded) {
+    // Control batches (transaction markers) hold no keyed data a tombstone could hide.
+    if ((batch.readInt16BE(BATCH.ATTRIBUTES) & CONTROL_FLAG) === 0) ctx.passedUnreadBatch = true;
+    return UNTOUCHED;
+  }
+  const tombstonesExpire = !ctx.passedUnreadBatch && ctx.nowMs - Number(decoded.maxTimestamp) > ctx.deleteRetentionMs;
   const kept: DecodedRecord[] = [];
   let tombstonesRemoved = 0;
   for (const record of decoded.records) {
@@ -205,7 +227,7 @@ export interface FilteredBatch extends Omit<BatchDecision, 'decoded' | 'kept'> {
  * lastOffsetDelta (so offsets and the log end offset are preserved), max timestamp, leader epoch,
  * producer fields and codec, with a new CRC-32C.
  */
-export function filterBatch(batch: Buffer, ctx: { map: OffsetMap; nowMs: number; deleteRetentionMs: number }): FilteredBatch {
+export function filterBatch(batch: Buffer, ctx: FilterContext): FilteredBatch {
   const { decoded, kept, recordsRemoved, tombstonesRemoved, keepsTombstone } = decideBatch(batch, ctx);
   const bytes = recordsRemoved === 0 || !decoded ? batch : kept.length === 0 ? null : reencode(decoded, kept);
   return { bytes, recordsRemoved, tombstonesRemoved, keepsTombstone };

@@ -144,6 +144,16 @@ describe('PartitionLog.compact', () => {
     assert.deepEqual(contents(tmp.log).filter(([, k]) => k === 'a' || k === 'b').map(([o, k, v]) => [o, k, v]), [[3n, 'b', '2']]);
   });
 
+  it('keeps an expired tombstone when a batch it cannot read (zstd) lies below it: the deleted key must not come back', async () => {
+    tmp.log = openLog(tmp.path, { config: CONFIG });
+    tmp.log.append(keyedBatch([['a', 'in-zstd']], { compression: 'zstd' }), { leaderEpoch: 0 });
+    produce(tmp.log, [['a', null], ['b', '1']]);
+    produce(tmp.log, Array.from({ length: 12 }, (_, i): Entry => [`x${i % 2}`, `${i}`]));
+    await compact(tmp.log, { nowMs: Number(T0) + 2 * DAY_MS });
+    const a = contents(tmp.log).filter(([, k]) => k === 'a').map(([o, , v]) => [o, v]);
+    assert.deepEqual(a, [[0n, 'in-zstd'], [1n, null]], 'the zstd value stays, and so does the tombstone that deletes it');
+  });
+
   it('leaves segments younger than min.compaction.lag.ms and offsets at or above the high watermark alone', async () => {
     tmp.log = openLog(tmp.path, { config: CONFIG });
     fiveKeys(tmp.log);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Sluice needs, skipping whatever is already there:
 # npm packages (npm ci), the TypeScript build, and, with --clients, the Debian Kafka clients
-# (kcat, python3-kafka) that the integration tests drive.
+# (kcat, python3-kafka) that the integration tests drive, and the zstd tool the compaction tests use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

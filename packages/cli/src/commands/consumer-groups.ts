@@ -7,7 +7,7 @@
 import { ErrorCode, errorInfo } from '@sluice/protocol';
 import type { Argv, CommandModule } from 'yargs';
 import { GroupAdmin, errorText, type GroupListing } from '../kafka/group-admin.js';
-import { UsageError } from '../kafka/properties.js';
+import { UsageError, withCommandConfig } from '../kafka/properties.js';
 import { describeGroups, type DescribeView, type Output } from './consumer-groups-describe.js';
 import { formatDeleteOffsets } from './consumer-groups-format.js';
 import { NO_EXECUTE_WARNING, parseDateTime, parseDuration, parseTopicSpec, partitionsOfSpecs, resetOffsets, type ResetScenario } from './consumer-groups-reset.js';
@@ -227,7 +227,7 @@ const processOutput: Output = { out: (t) => process.stdout.write(t), err: (t) =>
 export const consumerGroupsCommand: CommandModule<object, ConsumerGroupsArgs> = {
   command: 'consumer-groups',
   describe: 'List, describe, reset and delete consumer groups (like kafka-consumer-groups.sh)',
-  builder: (y: Argv) => y
+  builder: (y: Argv) => withCommandConfig(y)
     .option('bootstrap-server', { type: 'string', describe: 'The broker to connect to, HOST:PORT' })
     .option('list', { type: 'boolean', describe: 'List all consumer groups' })
     .option('describe', { type: 'boolean', describe: 'Describe groups: offsets and lag (default), --members or --state' })

@@ -4,7 +4,7 @@ import {
 } from '@sluice/protocol';
 import type { Argv, CommandModule } from 'yargs';
 import { KafkaConnection } from '../kafka/connection.js';
-import { UsageError } from '../kafka/properties.js';
+import { UsageError, withCommandConfig } from '../kafka/properties.js';
 
 /** The metadata log's name in DescribeQuorum (as in KRaft). */
 export const METADATA_TOPIC = '__cluster_metadata';
@@ -118,7 +118,7 @@ const describeCommand: CommandModule<object, QuorumArgs> = {
 export const metadataQuorumCommand: CommandModule = {
   command: 'metadata-quorum',
   describe: 'Describe the metadata quorum (like kafka-metadata-quorum.sh)',
-  builder: (yargs: Argv) => yargs
+  builder: (yargs: Argv) => withCommandConfig(yargs)
     .option('bootstrap-server', { type: 'string', demandOption: true, describe: 'A broker or controller to ask, HOST:PORT' })
     .option('timeout-ms', { type: 'number', default: 10_000, describe: 'Give up after this long' })
     .command(describeCommand)

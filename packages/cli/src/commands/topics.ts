@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { KafkaConnection } from '../kafka/connection.js';
-import { integerArg, parseProperties, UsageError } from '../kafka/properties.js';
+import { integerArg, parseProperties, UsageError, withCommandConfig } from '../kafka/properties.js';
 import {
   addPartitions, createTopic, deleteTopics, describeTopic, fetchTopics, formatTopicDescription, selectTopics, topicConfigs,
 } from '../kafka/topic-admin.js';
@@ -108,7 +108,7 @@ async function topics(args: TopicsArgs): Promise<void> {
 export const topicsCommand: CommandModule<object, TopicsArgs> = {
   command: 'topics',
   describe: 'Create, list, describe, alter and delete topics (like kafka-topics.sh)',
-  builder: (yargs: Argv) => yargs
+  builder: (yargs: Argv) => withCommandConfig(yargs)
     .option('bootstrap-server', { type: 'string', demandOption: true, describe: 'A broker to connect to, HOST:PORT[,HOST:PORT...]' })
     .option('create', { type: 'boolean', describe: 'Create a new topic' })
     .option('list', { type: 'boolean', describe: 'List all topics (or those matching --topic)' })

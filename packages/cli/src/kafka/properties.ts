@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parsePropertiesText } from '@sluice/broker';
+import type { Argv } from 'yargs';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -69,4 +70,33 @@ export function warnUnknownProperties(props: ReadonlyMap<string, string>, known:
   for (const key of props.keys()) {
     if (!known.includes(key)) process.stderr.write(`WARN The configuration '${key}' was supplied but isn't a known config (known: ${known.join(', ')}).\n`);
   }
+}
+
+/**
+ * `--command-config FILE` of Kafka's admin tools: client properties, which for Kafka are mostly
+ * security settings. Sluice listeners speak PLAINTEXT only, so a file asking for TLS or SASL is
+ * refused by name (connecting without it would fail less clearly); anything else is not used.
+ */
+export function checkCommandConfig(file: string | undefined): void {
+  if (file === undefined) return;
+  const props = clientProperties('command-config', file, 'command-config', undefined);
+  const protocol = props.get('security.protocol');
+  if (protocol !== undefined && protocol.toUpperCase() !== 'PLAINTEXT') {
+    throw new UsageError(`--command-config ${file}: security.protocol=${protocol} is not supported; Sluice listeners speak PLAINTEXT only`);
+  }
+  const security = [...props.keys()].find((k) => k.startsWith('ssl.') || k.startsWith('sasl.'));
+  if (security !== undefined) throw new UsageError(`--command-config ${file}: ${security} is not supported; Sluice has no TLS or SASL`);
+  for (const key of props.keys()) {
+    if (key !== 'security.protocol') process.stderr.write(`WARN The configuration '${key}' was supplied but isn't used by this tool.\n`);
+  }
+}
+
+/** Adds Kafka's `--command-config FILE` to an admin tool, checked before the tool runs. */
+export function withCommandConfig<T>(yargs: Argv<T>): Argv<T> {
+  return yargs
+    .option('command-config', { type: 'string', describe: 'A properties file of admin client settings, as Kafka\'s tools take (Sluice speaks PLAINTEXT only)' })
+    .check((a) => {
+      checkCommandConfig(a['command-config'] as string | undefined);
+      return true;
+    }) as unknown as Argv<T>;
 }

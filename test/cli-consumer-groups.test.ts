@@ -8,10 +8,11 @@
  * to reset an active group, --delete-offsets, --delete of empty and non-empty groups, and bad flags.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { Admin, Producer } from 'kafkajs';
-import { SLUICE_BIN } from '@sluice/testkit';
+import { SLUICE_BIN, tempDir } from '@sluice/testkit';
 import { startSingleNode } from './support/cluster.js';
 import { coversExactly, startGroupConsumer, testKafka, type Delivery, type GroupConsumer } from './support/groups.js';
 import { eventually } from './support/quorum.js';
@@ -185,7 +186,7 @@ async function t_missingGroupAndBadFlags(): Promise<void> {
   assert.match(noGroup.stderr, /Option \[describe\] takes exactly one of these options: --group, --all-groups/);
   const noScenario = await tool('--reset-offsets', '--group', 'idle', '--all-topics');
   assert.notEqual(noScenario.code, 0);
-  assert.match(noScenario.stderr, /takes exactly one of these scenarios: --to-datetime, --by-duration, --to-earliest, --to-latest, --shift-by, --to-current, --to-offset/);
+  assert.match(noScenario.stderr, /takes exactly one of these scenarios: --to-datetime, --by-duration, --to-earliest, --to-latest, --shift-by, --from-file, --to-current, --to-offset/);
   const badDate = await tool('--reset-offsets', '--group', 'idle', '--all-topics', '--to-datetime', 'yesterday');
   assert.notEqual(badDate.code, 0);
   assert.match(badDate.stderr, /--to-datetime 'yesterday' is not YYYY-MM-DDTHH:mm:SS\.sss/);
@@ -256,6 +257,27 @@ async function t_reset(admin: Admin): Promise<void> {
   r = await reset('--all-topics', '--to-current', '--dry-run');
   assert.deepEqual(r.plan, plan([0, 4], [1, 11], [2, 2]));
   assert.deepEqual(await committed(admin, 'idle'), [4, 11, 2]);
+
+  // --export writes the plan as CSV; --from-file puts those offsets back, as written.
+  const exported = await tool('--reset-offsets', '--group', 'idle', '--all-topics', '--to-current', '--export', '--dry-run');
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.equal(exported.stdout, `${TOPIC},0,4\n${TOPIC},1,11\n${TOPIC},2,2\n\n`);
+  const dir = tempDir('sluice-reset-csv-');
+  try {
+    const file = join(dir.path, 'plan.csv');
+    writeFileSync(file, exported.stdout);
+    await reset('--all-topics', '--to-earliest', '--execute');
+    assert.deepEqual(await committed(admin, 'idle'), [0, 0, 0]);
+    r = await reset('--from-file', file, '--execute');
+    assert.deepEqual(r.plan, plan([0, 4], [1, 11], [2, 2]));
+    assert.deepEqual(await committed(admin, 'idle'), [4, 11, 2]);
+    writeFileSync(file, `${TOPIC},zero,1\n`);
+    const bad = await tool('--reset-offsets', '--group', 'idle', '--from-file', file, '--execute');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--from-file line 1 'orders,zero,1' is not TOPIC,PARTITION,OFFSET or GROUP,TOPIC,PARTITION,OFFSET/);
+  } finally {
+    dir.remove();
+  }
 
   const describe = await tool('--describe', '--group', 'idle');
   assert.deepEqual(rows(describe.stdout, 'GROUP').map((row) => row.slice(2, 6)), [['0', '4', '10', '6'], ['1', '11', '11', '0'], ['2', '2', '5', '3']]);

@@ -111,6 +111,14 @@ export function formatResetPlan(rows: readonly PlannedOffset[]): string {
   return `\n${lines.map((c) => line(c, widths)).join('\n')}\n`;
 }
 
+/**
+ * The `--reset-offsets --export` plan, as Kafka writes it for `--from-file`: TOPIC,PARTITION,OFFSET
+ * lines, with the group first when several groups were asked; then the blank line of its println.
+ */
+export function formatResetCsv(rows: readonly PlannedOffset[], withGroup: boolean): string {
+  return `${rows.map((r) => `${withGroup ? `${r.group},` : ''}${r.tp.topic},${r.tp.partition},${r.offset}\n`).join('')}\n`;
+}
+
 /** The `--delete-offsets` result table (TOPIC PARTITION STATUS). */
 export function formatDeleteOffsets(rows: readonly { tp: TopicPartition; error: string | null }[]): string {
   const widths = [30, 15, 15];

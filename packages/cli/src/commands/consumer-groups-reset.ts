@@ -4,10 +4,11 @@
  * the partition's [log start, log end] as Kafka clamps it, and commits the plan with `--execute`.
  * Like Kafka, it refuses a group that has active members.
  */
+import { readFileSync } from 'node:fs';
 import { topicPartitionKey, type TopicPartition } from '../kafka/consumer-protocol.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type GroupAdmin } from '../kafka/group-admin.js';
 import type { Output } from './consumer-groups-describe.js';
-import { formatResetPlan, type PlannedOffset } from './consumer-groups-format.js';
+import { formatResetCsv, formatResetPlan, type PlannedOffset } from './consumer-groups-format.js';
 
 /** One reset scenario (exactly one is given on the command line). */
 export type ResetScenario =
@@ -16,7 +17,16 @@ export type ResetScenario =
   | { kind: 'current' }
   | { kind: 'offset'; offset: bigint }
   | { kind: 'shift'; by: bigint }
-  | { kind: 'timestamp'; timestampMs: bigint };
+  | { kind: 'timestamp'; timestampMs: bigint }
+  /** `--from-file`: the offsets of a CSV file; `group` is null on lines without one (one group asked). */
+  | { kind: 'file'; rows: FileOffset[] };
+
+/** One line of a `--from-file` CSV. */
+export interface FileOffset {
+  group: string | null;
+  tp: TopicPartition;
+  offset: bigint;
+}
 
 /** What is known about one partition when computing its new offset. */
 export interface PartitionOffsets {
@@ -62,7 +72,39 @@ export function newOffset(scenario: ResetScenario, p: PartitionOffsets): NewOffs
       return clampOffset(p.committed + scenario.by, p);
     case 'timestamp':
       return clampOffset(p.atTimestamp === undefined || p.atTimestamp < 0n ? p.latest : p.atTimestamp, p);
+    case 'file':
+      throw new Error('offsets from a file are taken as they are, not computed per partition');
   }
+}
+
+/**
+ * A `--from-file` CSV as Kafka's tool reads and `--export` writes it: TOPIC,PARTITION,OFFSET lines,
+ * or GROUP,TOPIC,PARTITION,OFFSET when the plan covered several groups. Blank lines are skipped.
+ */
+export function parseResetCsv(text: string): FileOffset[] {
+  const rows: FileOffset[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const fields = line.split(',').map((f) => f.trim());
+    const group = fields.length === 4 ? fields[0]! : null;
+    const [topic, partition, offset] = fields.length === 4 || fields.length === 3 ? fields.slice(-3) : [];
+    if (topic === undefined || topic === '' || !/^\d+$/.test(partition ?? '') || !/^\d+$/.test(offset ?? '')) {
+      throw new Error(`--from-file line ${i + 1} '${line}' is not TOPIC,PARTITION,OFFSET or GROUP,TOPIC,PARTITION,OFFSET`);
+    }
+    rows.push({ group, tp: { topic, partition: Number(partition) }, offset: BigInt(offset!) });
+  });
+  return rows;
+}
+
+/** Reads and parses a `--from-file` CSV, naming the file when it cannot be read. */
+export function readResetFile(path: string): FileOffset[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`--from-file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseResetCsv(text);
 }
 
 /** `--topic T` or `--topic T:0,2`: the topic and its listed partitions (null for all). */
@@ -114,6 +156,8 @@ export interface ResetOptions {
   topics: readonly string[] | null;
   scenario: ResetScenario;
   execute: boolean;
+  /** `--export`: the plan as CSV instead of the table. */
+  csv: boolean;
 }
 
 /** The partitions `--topic` specs name: every partition of a bare topic (asked of the cluster), the listed ones otherwise. */
@@ -131,6 +175,11 @@ async function partitionsToReset(admin: GroupAdmin, topics: readonly string[] | 
 
 /** Computes one group's plan (and its warnings) from the cluster's offsets. */
 async function planGroup(admin: GroupAdmin, group: string, options: ResetOptions): Promise<{ rows: PlannedOffset[]; warnings: string[] }> {
+  // As Kafka: a file's offsets are committed as written, for the lines of this group (or without one).
+  if (options.scenario.kind === 'file') {
+    const rows = options.scenario.rows.filter((r) => r.group === null || r.group === group).map((r) => ({ group, tp: r.tp, offset: r.offset }));
+    return { rows, warnings: [] };
+  }
   const committed = await admin.committedOffsets(group);
   const partitions = await partitionsToReset(admin, options.topics, committed);
   const [earliest, latest] = await Promise.all([admin.logOffsets(partitions, EARLIEST_TIMESTAMP), admin.logOffsets(partitions, LATEST_TIMESTAMP)]);
@@ -165,6 +214,6 @@ export async function resetOffsets(admin: GroupAdmin, options: ResetOptions, out
     if (options.execute) await admin.commitOffsets(group, rows);
     plan.push(...rows);
   }
-  output.out(formatResetPlan(plan));
+  output.out(options.csv ? formatResetCsv(plan, options.groups.length > 1) : formatResetPlan(plan));
   return allReset;
 }

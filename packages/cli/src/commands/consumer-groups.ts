@@ -10,14 +10,14 @@ import { GroupAdmin, errorText, type GroupListing } from '../kafka/group-admin.j
 import { UsageError, withCommandConfig } from '../kafka/properties.js';
 import { describeGroups, type DescribeView, type Output } from './consumer-groups-describe.js';
 import { formatDeleteOffsets } from './consumer-groups-format.js';
-import { NO_EXECUTE_WARNING, parseDateTime, parseDuration, parseTopicSpec, partitionsOfSpecs, resetOffsets, type ResetScenario } from './consumer-groups-reset.js';
+import { NO_EXECUTE_WARNING, parseDateTime, parseDuration, parseTopicSpec, partitionsOfSpecs, readResetFile, resetOffsets, type ResetScenario } from './consumer-groups-reset.js';
 
 /** Kafka's default for `--timeout` (ms). */
 const TIMEOUT_MS_DEFAULT = 5000;
 const ACTIONS = ['list', 'describe', 'delete', 'reset-offsets', 'delete-offsets'] as const;
 /** The states a consumer group can be in, as Kafka names them. */
 const GROUP_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'] as const;
-const SCENARIOS = ['to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'shift-by', 'to-current', 'to-offset'] as const;
+const SCENARIOS = ['to-datetime', 'by-duration', 'to-earliest', 'to-latest', 'shift-by', 'from-file', 'to-current', 'to-offset'] as const;
 
 /** The parsed flags. */
 export interface ConsumerGroupsArgs {
@@ -40,6 +40,8 @@ export interface ConsumerGroupsArgs {
   'to-latest'?: boolean;
   'to-current'?: boolean;
   'to-offset'?: string;
+  'from-file'?: string;
+  export?: boolean;
   'shift-by'?: string;
   'to-datetime'?: string;
   'by-duration'?: string;
@@ -87,14 +89,16 @@ export function checkArgs(args: ConsumerGroupsArgs): string | null {
     }
   }
   if (action === 'reset-offsets') return checkReset(args);
-  const misplaced = [...SCENARIOS, 'all-topics', 'dry-run', 'execute'].filter((o) => given(args, o));
+  const misplaced = [...SCENARIOS, 'all-topics', 'dry-run', 'execute', 'export'].filter((o) => given(args, o));
   if (misplaced.length > 0) return `Option ${flags(misplaced)} is only valid with --reset-offsets`;
   if (given(args, 'topic') && action !== 'delete-offsets') return 'Option --topic is only valid with --reset-offsets or --delete-offsets';
   return null;
 }
 
 function checkReset(args: ConsumerGroupsArgs): string | null {
-  if (given(args, 'topic') === given(args, 'all-topics')) return 'Option [reset-offsets] takes exactly one of these options: --topic, --all-topics';
+  // A CSV file names its partitions itself; every other scenario needs the topics it applies to.
+  if (!given(args, 'from-file') && given(args, 'topic') === given(args, 'all-topics')) return 'Option [reset-offsets] takes exactly one of these options: --topic, --all-topics';
+  if (given(args, 'from-file') && (given(args, 'topic') || given(args, 'all-topics'))) return 'Option [from-file] takes its partitions from the file: leave out --topic and --all-topics';
   if (SCENARIOS.filter((s) => given(args, s)).length !== 1) return `Option [reset-offsets] takes exactly one of these scenarios: ${flags(SCENARIOS)}`;
   if (given(args, 'dry-run') && given(args, 'execute')) return 'Option [reset-offsets] takes at most one of these options: --dry-run, --execute';
   try {
@@ -138,6 +142,7 @@ export function scenarioOf(args: ConsumerGroupsArgs, nowMs: number): ResetScenar
   if (args['shift-by'] !== undefined) return { kind: 'shift', by: integer('shift-by', String(args['shift-by'])) };
   if (args['to-datetime'] !== undefined) return { kind: 'timestamp', timestampMs: parseDateTime(String(args['to-datetime'])) };
   if (args['by-duration'] !== undefined) return { kind: 'timestamp', timestampMs: BigInt(nowMs) - parseDuration(String(args['by-duration'])) };
+  if (args['from-file'] !== undefined) return { kind: 'file', rows: readResetFile(String(args['from-file'])) };
   throw new Error(`Option [reset-offsets] takes exactly one of these scenarios: ${flags(SCENARIOS)}`);
 }
 
@@ -214,7 +219,7 @@ export async function runConsumerGroups(args: ConsumerGroupsArgs, output: Output
       case 'describe': return await describeGroups(admin, { groups, view: describeView(args), verbose: Boolean(args.verbose) }, output);
       case 'delete': return await deleteGroups(admin, groups, output);
       case 'delete-offsets': return await deleteOffsets(admin, groups[0]!, args.topic ?? [], output);
-      case 'reset-offsets': return await resetOffsets(admin, { groups, topics: args['all-topics'] ? null : args.topic ?? [], scenario: scenario!, execute: Boolean(args.execute) }, output);
+      case 'reset-offsets': return await resetOffsets(admin, { groups, topics: args['all-topics'] ? null : args.topic ?? [], scenario: scenario!, execute: Boolean(args.execute), csv: Boolean(args.export) }, output);
     }
   } finally {
     admin.close();
@@ -246,6 +251,8 @@ export const consumerGroupsCommand: CommandModule<object, ConsumerGroupsArgs> = 
     .option('to-latest', { type: 'boolean', describe: 'Reset to the log end offset' })
     .option('to-current', { type: 'boolean', describe: 'Reset to the committed offset' })
     .option('to-offset', { type: 'string', describe: 'Reset to this offset (clamped to the log)' })
+    .option('from-file', { type: 'string', describe: 'Reset to the offsets of a CSV file: TOPIC,PARTITION,OFFSET lines (GROUP,TOPIC,PARTITION,OFFSET for several groups), as --export writes' })
+    .option('export', { type: 'boolean', describe: 'With --reset-offsets: print the plan as CSV (for --from-file) instead of the table' })
     .option('shift-by', { type: 'string', describe: 'Move the committed offset by N (may be negative; clamped to the log)' })
     .option('to-datetime', { type: 'string', describe: 'Reset to the first offset at or after YYYY-MM-DDTHH:mm:SS.sss[zone]' })
     .option('by-duration', { type: 'string', describe: 'Reset to the first offset at or after now minus PnDTnHnMnS' })
@@ -264,6 +271,8 @@ export const consumerGroupsCommand: CommandModule<object, ConsumerGroupsArgs> = 
     .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --describe --group orders-app --state', 'coordinator, strategy and state')
     .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --reset-offsets --group orders-app --topic orders:0,1 --shift-by -10 --execute', 'move back 10 records')
     .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --reset-offsets --group orders-app --all-topics --to-datetime 2024-01-31T12:00:00.000Z --dry-run', 'show the offsets at a time')
+    .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --reset-offsets --group orders-app --all-topics --to-current --export > plan.csv', 'save the current offsets as CSV')
+    .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --reset-offsets --group orders-app --from-file plan.csv --execute', 'put them back later')
     .example('$0 consumer-groups --bootstrap-server 127.0.0.1:9092 --delete --group orders-app', 'delete an inactive group') as unknown as Argv<ConsumerGroupsArgs>,
   handler: async (args) => {
     try {

@@ -33,14 +33,10 @@ export async function readPartition(port: number, topic: string, partition: numb
     const records: ReadRecord[] = [];
     let offset = 0n;
     while (offset < end) {
-      const response = await client.request<FetchResponse>(Fetch, 4, {
-        replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 4 * 1024 * 1024, isolationLevel: 0,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: offset, partitionMaxBytes: 1024 * 1024 }] }],
-      });
-      const p = response.responses[0]!.partitions[0]!;
+      const p = await fetchOnce(client, topic, partition, offset, 1024 * 1024);
       if (p.errorCode !== 0) throw new Error(`Fetch ${topic}-${partition}@${offset}: error ${p.errorCode}`);
-      const bytes = p.records as Buffer | null;
-      if (!bytes || bytes.length === 0) throw new Error(`Fetch ${topic}-${partition}@${offset} returned nothing below ${end}`);
+      const bytes = p.records;
+      if (bytes.length === 0) throw new Error(`Fetch ${topic}-${partition}@${offset} returned nothing below ${end}`);
       for (const batch of decodeRecordBatches(bytes)) {
         for (const r of batch.records) {
           if (r.offset < offset) continue;
@@ -59,11 +55,7 @@ export async function readPartition(port: number, topic: string, partition: numb
 export async function batchCodecs(port: number, topic: string, partition: number): Promise<string[]> {
   const client = await WireClient.connect(port);
   try {
-    const response = await client.request<FetchResponse>(Fetch, 4, {
-      replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 4 * 1024 * 1024, isolationLevel: 0,
-      topics: [{ topic, partitions: [{ partition, fetchOffset: 0n, partitionMaxBytes: 4 * 1024 * 1024 }] }],
-    });
-    const bytes = (response.responses[0]!.partitions[0]!.records as Buffer | null) ?? Buffer.alloc(0);
+    const bytes = (await fetchOnce(client, topic, partition, 0n, 4 * 1024 * 1024)).records;
     const codecs: string[] = [];
     for (let at = 0; at + BATCH.HEADER_BYTES <= bytes.length; ) {
       const header = readBatchHeader(bytes, at);
@@ -74,4 +66,14 @@ export async function batchCodecs(port: number, topic: string, partition: number
   } finally {
     client.close();
   }
+}
+
+/** One plain Fetch v4 of one partition from `offset`: its error code and its record bytes (empty when none). */
+async function fetchOnce(client: WireClient, topic: string, partition: number, offset: bigint, partitionMaxBytes: number): Promise<{ errorCode: number; records: Buffer }> {
+  const response = await client.request<FetchResponse>(Fetch, 4, {
+    replicaId: -1, maxWaitMs: 100, minBytes: 1, maxBytes: 4 * 1024 * 1024, isolationLevel: 0,
+    topics: [{ topic, partitions: [{ partition, fetchOffset: offset, partitionMaxBytes }] }],
+  });
+  const p = response.responses[0]!.partitions[0]!;
+  return { errorCode: p.errorCode, records: (p.records as Buffer | null) ?? Buffer.alloc(0) };
 }

@@ -11,10 +11,8 @@ import { Reader } from './primitives/reader.js';
 import { Writer } from './primitives/writer.js';
 import { COMPRESSION_CODECS, decompressSection, UnsupportedCompressionError, type CompressionName, type WritableCompression } from './compression.js';
 import { encodeRecordBatch, type RecordInput } from './record-batch.js';
-import { COMPRESSION_CODEC_MASK } from './record-batch-header.js';
+import { BATCH, COMPRESSION_CODEC_MASK } from './record-batch-header.js';
 
-/** offset + size: what precedes every message. */
-const LOG_OVERHEAD = 12;
 /** crc + magic + attributes + key length + value length: the smallest magic-0 message body. */
 const MESSAGE_V0_BYTES_MIN = 14;
 
@@ -57,7 +55,8 @@ export interface DecompressionBudget {
 function readMessages(buf: Buffer, budget: DecompressionBudget, set: LegacyMessageSet, inner: boolean): void {
   const reader = new Reader(buf);
   while (reader.remaining > 0) {
-    if (reader.remaining < LOG_OVERHEAD) throw new ProtocolDecodeError(`message cut off: ${reader.remaining} bytes left where a message starts`);
+    // offset + size precede every message, as they precede a batch.
+    if (reader.remaining < BATCH.LOG_OVERHEAD) throw new ProtocolDecodeError(`message cut off: ${reader.remaining} bytes left where a message starts`);
     reader.int64();
     const size = reader.int32();
     if (size < MESSAGE_V0_BYTES_MIN || size > reader.remaining) throw new ProtocolDecodeError(`message size ${size} outside ${MESSAGE_V0_BYTES_MIN}..${reader.remaining}`);
@@ -65,14 +64,14 @@ function readMessages(buf: Buffer, budget: DecompressionBudget, set: LegacyMessa
     const message = new Reader(buf, start, start + size);
     reader.raw(size);
     const crc = message.uint32();
-    if ((crc32(buf.subarray(message.offset, start + size)) >>> 0) !== crc) throw new ProtocolDecodeError(`message at byte ${start - LOG_OVERHEAD} fails its CRC`);
+    if ((crc32(buf.subarray(message.offset, start + size)) >>> 0) !== crc) throw new ProtocolDecodeError(`message at byte ${start - BATCH.LOG_OVERHEAD} fails its CRC`);
     const magic = message.int8();
     if (magic !== 0 && magic !== 1) throw new ProtocolDecodeError(`message magic ${magic} in a legacy message set`);
     const codec = COMPRESSION_CODECS[message.int8() & COMPRESSION_CODEC_MASK];
     if (codec === undefined) throw new ProtocolDecodeError('message compression codec out of range');
     const timestamp = magic === 1 ? message.int64() : null;
-    const key = bytes(message);
-    const value = bytes(message);
+    const key = message.nullableBytes();
+    const value = message.nullableBytes();
     if (codec === 'none') {
       set.messages.push({ magic, timestamp: timestamp === null || timestamp < 0n ? null : timestamp, key, value });
       continue;
@@ -87,13 +86,6 @@ function readMessages(buf: Buffer, budget: DecompressionBudget, set: LegacyMessa
     budget.left -= section.length;
     readMessages(section, budget, set, true);
   }
-}
-
-function bytes(reader: Reader): Buffer | null {
-  const length = reader.int32();
-  if (length === -1) return null;
-  if (length < 0 || length > reader.remaining) throw new ProtocolDecodeError(`bytes length ${length} outside the ${reader.remaining} bytes left`);
-  return reader.raw(length);
 }
 
 /**
@@ -128,9 +120,9 @@ export function encodeLegacyMessage(input: LegacyMessageInput): Buffer {
     else w.int32(b.length).raw(b);
   }
   const body = w.toBuffer();
-  const head = Buffer.alloc(LOG_OVERHEAD + 4);
-  head.writeBigInt64BE(input.offset ?? 0n, 0);
-  head.writeInt32BE(body.length + 4, 8);
-  head.writeUInt32BE(crc32(body) >>> 0, LOG_OVERHEAD);
+  const head = Buffer.alloc(BATCH.LOG_OVERHEAD + 4);
+  head.writeBigInt64BE(input.offset ?? 0n, BATCH.BASE_OFFSET);
+  head.writeInt32BE(body.length + 4, BATCH.BATCH_LENGTH);
+  head.writeUInt32BE(crc32(body) >>> 0, BATCH.LOG_OVERHEAD);
   return Buffer.concat([head, body]);
 }

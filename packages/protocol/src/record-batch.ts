@@ -14,6 +14,7 @@ import {
  * length, attributes, timestampDelta, offsetDelta, key, value and headers, with zigzag varints.
  */
 
+/** Which clock a batch's timestamps come from (attribute bit 3). */
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
 
 /** A record header: a string key and optional bytes. */

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
+import type { WritableCompression } from '@sluice/protocol';
 import type { Argv, CommandModule } from 'yargs';
 import { LINE_FORMAT_PROPERTIES, lineFormat, parseAcks, parseCompression, parseLine, type LineFormat } from '../kafka/console-lines.js';
 import { consolePartitioner } from '../kafka/partitioner.js';
@@ -12,7 +13,7 @@ const SEND_RECORDS_MAX = 500;
 const PENDING_RECORDS_MAX = 10_000;
 /** `--producer-property` keys this producer uses. */
 const PRODUCER_PROPERTIES = ['acks', 'compression.type', 'client.id'];
-const CODEC_TYPES = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4 } as const;
+const CODEC_TYPES: Record<WritableCompression, CompressionTypes> = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4 };
 
 /** The flags of kafka-console-producer.sh that Sluice serves. */
 export interface ConsoleProducerArgs {
@@ -33,7 +34,7 @@ export interface ProducerPlan {
   topic: string;
   format: LineFormat;
   acks: -1 | 0 | 1;
-  compression: keyof typeof CODEC_TYPES;
+  compression: WritableCompression;
   clientId: string;
   sync: boolean;
 }

@@ -4,9 +4,9 @@
  * the partition's [log start, log end] as Kafka clamps it, and commits the plan with `--execute`.
  * Like Kafka, it refuses a group that has active members.
  */
-import { readFileSync } from 'node:fs';
 import { topicPartitionKey, type TopicPartition } from '../kafka/consumer-protocol.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type GroupAdmin } from '../kafka/group-admin.js';
+import { readFlagFile } from '../kafka/properties.js';
 import type { Output } from './consumer-groups-describe.js';
 import { formatResetCsv, formatResetPlan, type PlannedOffset } from './consumer-groups-format.js';
 
@@ -98,13 +98,7 @@ export function parseResetCsv(text: string): FileOffset[] {
 
 /** Reads and parses a `--from-file` CSV, naming the file when it cannot be read. */
 export function readResetFile(path: string): FileOffset[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`--from-file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return parseResetCsv(text);
+  return parseResetCsv(readFlagFile('from-file', path));
 }
 
 /** `--topic T` or `--topic T:0,2`: the topic and its listed partitions (null for all). */

@@ -1,3 +1,4 @@
+import { COMPRESSION_CODECS, WRITABLE_CODECS, type WritableCompression } from '@sluice/protocol';
 import { booleanProperty, UsageError, unescapeSeparator } from './properties.js';
 
 /** How kafka-console-producer.sh turns a line into a record (its LineMessageReader properties). */
@@ -61,16 +62,15 @@ export function parseAcks(text: string): -1 | 0 | 1 {
   }
 }
 
-/** Codecs kafka-console-producer.sh names, and which of them this producer can write. */
-const CODECS_KNOWN = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-const CODECS_SUPPORTED = ['none', 'gzip', 'snappy', 'lz4'] as const;
-
-/** `--compression-codec [codec]`: no value means gzip, as in Kafka; zstd is refused by name. */
-export function parseCompression(text: string | undefined): (typeof CODECS_SUPPORTED)[number] {
+/**
+ * `--compression-codec [codec]`: no value means gzip, as in Kafka. The producer writes what the
+ * protocol package writes (its codecs are registered with kafkajs); zstd is refused by name.
+ */
+export function parseCompression(text: string | undefined): WritableCompression {
   if (text === undefined) return 'none';
   const codec = text === '' ? 'gzip' : text.trim().toLowerCase();
-  if ((CODECS_SUPPORTED as readonly string[]).includes(codec)) return codec as (typeof CODECS_SUPPORTED)[number];
-  const allowed = `${CODECS_SUPPORTED.slice(0, -1).join(', ')} or ${CODECS_SUPPORTED[CODECS_SUPPORTED.length - 1]}`;
-  if (CODECS_KNOWN.includes(codec)) throw new UsageError(`compression codec '${codec}' is not available in this producer: use ${allowed}`);
+  if ((WRITABLE_CODECS as readonly string[]).includes(codec)) return codec as WritableCompression;
+  const allowed = `${WRITABLE_CODECS.slice(0, -1).join(', ')} or ${WRITABLE_CODECS[WRITABLE_CODECS.length - 1]}`;
+  if ((COMPRESSION_CODECS as readonly string[]).includes(codec)) throw new UsageError(`compression codec '${codec}' is not available in this producer: use ${allowed}`);
   throw new UsageError(`compression codec '${text}' is unknown: use ${allowed}`);
 }

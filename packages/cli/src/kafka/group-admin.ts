@@ -19,13 +19,13 @@ export interface BrokerAddress {
   port: number;
 }
 
-/** A group's coordinator and its DescribeGroups answer. */
 /** A group as ListGroups reports it. */
 export interface GroupListing {
   groupId: string;
   state: string;
 }
 
+/** A group's coordinator and its DescribeGroups answer. */
 export interface DescribedGroup {
   coordinator: BrokerAddress;
   group: DescribeGroupsResponseGroup;

@@ -28,17 +28,17 @@ export function parseProperties(flag: string, values: readonly string[] | string
  * flags over them, as in Kafka's tools (the command line takes precedence over the file).
  */
 export function clientProperties(fileFlag: string, file: string | undefined, flag: string, values: readonly string[] | string | undefined): Map<string, string> {
-  const fromFile = new Map<string, string>();
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--${fileFlag} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    for (const [key, value] of parsePropertiesText(text)) fromFile.set(key, value);
-  }
+  const fromFile = file === undefined ? new Map<string, string>() : parsePropertiesText(readFlagFile(fileFlag, file));
   return new Map([...fromFile, ...parseProperties(flag, values)]);
+}
+
+/** The text of a file a flag names, or a UsageError naming the flag, the file and why it cannot be read. */
+export function readFlagFile(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--${flag} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 /** A boolean property (`true`/`false`, any case), or `fallback` when absent. */
@@ -79,7 +79,7 @@ export function warnUnknownProperties(props: ReadonlyMap<string, string>, known:
  */
 export function checkCommandConfig(file: string | undefined): void {
   if (file === undefined) return;
-  const props = clientProperties('command-config', file, 'command-config', undefined);
+  const props = parsePropertiesText(readFlagFile('command-config', file));
   const protocol = props.get('security.protocol');
   if (protocol !== undefined && protocol.toUpperCase() !== 'PLAINTEXT') {
     throw new UsageError(`--command-config ${file}: security.protocol=${protocol} is not supported; Sluice listeners speak PLAINTEXT only`);

@@ -4,10 +4,10 @@
  * --partition with --offset, and Kafka's messages for combinations it refuses.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '@sluice/testkit';
 import { consumerPlan, type ConsoleConsumerArgs } from '../../src/commands/console-consumer.js';
 
 const base: ConsoleConsumerArgs = { 'bootstrap-server': '127.0.0.1:9092', topic: 't' };
@@ -29,16 +29,16 @@ test('--group commits; --from-beginning or auto.offset.reset=earliest start at t
 });
 
 test('--consumer.config: a properties file, under --consumer-property; an unreadable file is named', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'consumer-config-'));
+  const dir = tempDir('consumer-config-');
   try {
-    const file = join(dir, 'consumer.properties');
+    const file = join(dir.path, 'consumer.properties');
     writeFileSync(file, '# as in Kafka\ngroup.id: from-file\nauto.offset.reset=earliest\nclient.id=file-client\n');
     const plan = consumerPlan({ ...base, 'consumer.config': file, 'consumer-property': ['client.id=flag-client'] });
     assert.deepEqual(plan.source.kind === 'group' && [plan.source.groupId, plan.source.fromBeginning, plan.source.autoCommit, plan.source.clientId],
       ['from-file', true, true, 'flag-client']);
-    assert.throws(() => consumerPlan({ ...base, 'consumer.config': join(dir, 'missing.properties') }), /--consumer.config .*missing\.properties cannot be read: ENOENT/);
+    assert.throws(() => consumerPlan({ ...base, 'consumer.config': join(dir.path, 'missing.properties') }), /--consumer.config .*missing\.properties cannot be read: ENOENT/);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   }
 });
 

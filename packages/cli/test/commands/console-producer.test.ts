@@ -3,18 +3,18 @@
  * --producer.config file first, --producer-property over it, the dedicated flags last in line.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '@sluice/testkit';
 import { producerPlan, type ConsoleProducerArgs } from '../../src/commands/console-producer.js';
 
 const base: ConsoleProducerArgs = { 'bootstrap-server': '127.0.0.1:9092', topic: 't', 'request-required-acks': '-1' };
 
 test('--producer.config: acks and compression from the file, --producer-property over it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'producer-config-'));
+  const dir = tempDir('producer-config-');
   try {
-    const file = join(dir, 'producer.properties');
+    const file = join(dir.path, 'producer.properties');
     writeFileSync(file, 'acks=1\ncompression.type = lz4\nclient.id: from-file\n');
     const plan = producerPlan({ ...base, 'producer.config': file });
     assert.deepEqual([plan.acks, plan.compression, plan.clientId], [1, 'lz4', 'from-file']);
@@ -23,6 +23,6 @@ test('--producer.config: acks and compression from the file, --producer-property
     writeFileSync(file, 'compression.type=zstd\n');
     assert.throws(() => producerPlan({ ...base, 'producer.config': file }), /compression codec 'zstd' is not available in this producer/);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   }
 });

@@ -14,7 +14,6 @@ import { largestTimestampMs } from './retention.js';
  * writes the output and swaps it in.
  */
 
-
 /** Batches are read this much at a time (or one whole batch when larger): segment by segment, never a whole file. */
 const READ_WINDOW_BYTES = 1024 * 1024;
 

@@ -5,7 +5,8 @@
  * it with kafka-topics.sh, stop it by its pid. Without arguments the script prints Kafka's usage.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -77,6 +78,38 @@ test('a node whose Kafka port is taken exits 1 naming the address, without a usa
     assert.doesNotMatch(result.stderr, /Positionals:|Options:/);
   } finally {
     holder.close();
+    dir.remove();
+  }
+});
+
+test('kafka-server-stop.sh reads each node\'s config as the node does: relative path, key: value, CRLF, continued lines', async () => {
+  // Stand-ins named like the node's command line (`.../sluice server start CONFIG ...`) that only
+  // wait: what is tested is which processes the script picks, by ids no real node here has.
+  const dir = tempDir('sluice-stop-');
+  const children: ChildProcess[] = [];
+  try {
+    const fake = join(dir.path, 'bin', 'sluice');
+    mkdirSync(join(dir.path, 'bin'));
+    writeFileSync(fake, 'setTimeout(() => undefined, 60_000);\n');
+    const node = (name: string, config: string, ...extra: string[]): ChildProcess => {
+      mkdirSync(join(dir.path, name, 'config'), { recursive: true });
+      writeFileSync(join(dir.path, name, 'config', 'server.properties'), config);
+      const child = spawn(process.execPath, [fake, 'server', 'start', 'config/server.properties', ...extra], { cwd: join(dir.path, name), stdio: 'ignore' });
+      children.push(child);
+      return child;
+    };
+    const colon = node('colon', `node.id: ${NODE_ID + 10}\r\nprocess.roles=broker,\\\r\n  controller\r\n`);
+    const overridden = node('overridden', `node.id=${NODE_ID + 11}\n`, '--override', `node.id=${NODE_ID + 12}`);
+    await new Promise((r) => setTimeout(r, 300));
+    const stop = (...args: string[]) => run(kafkaScript('kafka-server-stop.sh'), args);
+    assert.equal((await stop(`--node-id=${NODE_ID + 11}`)).code, 1, 'the --override wins over the file');
+    assert.equal((await stop(`--node-id=${NODE_ID + 12}`)).code, 0);
+    await eventually('the overridden node stopped', 5_000, async () => overridden.exitCode !== null || overridden.signalCode !== null);
+    const stopped = await stop(`--node-id=${NODE_ID + 10}`, '--process-role=controller');
+    assert.equal(stopped.code, 0, `key: value, CRLF and a continued process.roles line are read: ${stopped.stdout}${stopped.stderr}`);
+    await eventually('the colon node stopped', 5_000, async () => colon.exitCode !== null || colon.signalCode !== null);
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
     dir.remove();
   }
 });

@@ -6,8 +6,10 @@
  * flag and what is allowed; an unreachable server fails fast.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { LocalCluster } from '@sluice/testkit';
+import { LocalCluster, tempDir } from '@sluice/testkit';
 import { describeFields, kafkaTool } from './support/cli.js';
 
 let cluster: LocalCluster;
@@ -109,6 +111,18 @@ test('usage errors name the problem and what is allowed', async () => {
   const noServer = await kafkaTool('kafka-topics.sh', ['--list']);
   assert.equal(noServer.code, 1);
   assert.match(noServer.stderr, /Missing required argument: bootstrap-server/);
+  const dir = tempDir('sluice-command-config-');
+  try {
+    writeFileSync(join(dir.path, 'plain.properties'), 'security.protocol=PLAINTEXT\n');
+    writeFileSync(join(dir.path, 'sasl.properties'), 'security.protocol=SASL_SSL\n');
+    const plain = await topics('--list', '--command-config', join(dir.path, 'plain.properties'));
+    assert.equal(plain.code, 0, plain.stderr);
+    const sasl = await topics('--list', '--command-config', join(dir.path, 'sasl.properties'));
+    assert.equal(sasl.code, 1);
+    assert.match(sasl.stderr, /security\.protocol=SASL_SSL is not supported; Sluice listeners speak PLAINTEXT only/);
+  } finally {
+    dir.remove();
+  }
   const help = await kafkaTool('kafka-topics.sh', ['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--replication-factor/);
